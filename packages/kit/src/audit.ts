@@ -1,0 +1,47 @@
+import { trace } from '@opentelemetry/api';
+import type { EntityManager } from 'typeorm';
+import { requestScope } from './request-context';
+
+export interface AuditEntry {
+  tenantId: string;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Records who changed what, in the same transaction as the change, with the current trace id. */
+export async function writeAudit(m: EntityManager, e: AuditEntry): Promise<void> {
+  const span = trace.getActiveSpan()?.spanContext();
+  const traceId = span && span.traceId !== '00000000000000000000000000000000' ? span.traceId : null;
+  await m.query(
+    `INSERT INTO audit_events (tenant_id, actor, action, entity_type, entity_id, before, after, trace_id, request_id)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9)`,
+    [
+      e.tenantId,
+      e.actor,
+      e.action,
+      e.entityType,
+      e.entityId,
+      e.before === undefined ? null : JSON.stringify(e.before),
+      e.after === undefined ? null : JSON.stringify(e.after),
+      traceId,
+      requestScope.getStore()?.requestId ?? null,
+    ],
+  );
+}
+
+export interface AuditRow {
+  id: string;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  before: unknown;
+  after: unknown;
+  trace_id: string | null;
+  request_id: string | null;
+  occurred_at: Date;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** Feature flags from ARCHITECTURE §6; each is documented in env.schema.example. */
+export const FEATURE_FLAGS = [
+  'ENABLE_COLLECTIONS_OS',
+  'ENABLE_BULK_OPS',
+  'ENABLE_VOTE_AUTOMATION',
+  'ENABLE_VENDOR_PORTAL',
+  'ENABLE_HTTPONLY_AUTH',
+  'ENABLE_SLO_METRICS',
+  'ENABLE_FUNDRAISING',
+  'ENABLE_VOLUNTEERS',
+] as const;
+export type FeatureFlag = (typeof FEATURE_FLAGS)[number];
+
+const bool = (dflt: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+    .optional()
+    .transform((v) => (v === undefined ? dflt : ['true', '1', 'yes', 'on'].includes(v)));
+
+/** Settings every service shares; a service extends it with its own keys. */
+export const baseConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: z.coerce.number().int().min(0).max(65535),
+  DATABASE_URL: z.string().min(1),
+  /** Owner connection used only to migrate (the app connects as DATABASE_URL's non-owner role). */
+  DATABASE_MIGRATION_URL: z.string().optional(),
+  KAFKA_BROKERS: z.string().optional(),
+  JWKS_URL: z.url().optional(),
+  /** Path to a JWKS file holding the public key(s); the embedded default. */
+  JWKS_FILE: z.string().optional(),
+  JWT_ISSUER: z.string().default('commonhold-identity'),
+  JWT_AUDIENCE: z.string().default('commonhold'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  CONSUMER_BACKOFF_MS: z.coerce.number().int().min(0).default(200),
+  ...Object.fromEntries(FEATURE_FLAGS.map((f) => [f, bool(f !== 'ENABLE_HTTPONLY_AUTH')])) as Record<
+    FeatureFlag,
+    ReturnType<typeof bool>
+  >,
+});
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+/** Parse env once; an invalid environment stops the process with every problem listed. */
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${lines}`);
+  }
+  return parsed.data;
+}

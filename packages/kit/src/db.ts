@@ -1,0 +1,131 @@
+import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
+import { Client } from 'pg';
+import { requestScope } from './request-context';
+
+export interface ServiceDataSourceOptions {
+  url: string;
+  entities: MixedList<EntitySchema | Function>;
+  migrations: MixedList<Function>;
+  poolSize?: number;
+  applicationName?: string;
+}
+
+/** A TypeORM data source that only ever migrates (never `synchronize`). */
+export function createDataSource(opts: ServiceDataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: opts.url,
+    entities: opts.entities,
+    migrations: opts.migrations,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    applicationName: opts.applicationName,
+    poolSize: opts.poolSize ?? 10,
+    extra: { connectionTimeoutMillis: 5000 },
+  });
+}
+
+/**
+ * Runs `fn` in one transaction whose `app.tenant_id` is set, so row-level security hides every
+ * other tenant's rows even if a query forgets its filter.
+ */
+export async function withTenant<T>(ds: DataSource, tenantId: string, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+  if (!tenantId) throw new Error('withTenant needs a tenant id');
+  return ds.transaction(async (m) => {
+    await m.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+    const scope = requestScope.getStore();
+    if (scope) scope.tenantId = tenantId;
+    return fn(m);
+  });
+}
+
+/** SQL that makes `table` tenant-owned: RLS enabled and forced, with a policy on `tenant_id`. */
+export function tenantRlsSql(table: string, extraUsing?: string): string[] {
+  const match = `tenant_id = current_setting('app.tenant_id', true)`;
+  const using = extraUsing ? `(${match} OR ${extraUsing})` : match;
+  return [
+    `ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`,
+    `ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`,
+    `CREATE POLICY ${table}_tenant_isolation ON ${table} USING ${using.startsWith('(') ? using : `(${using})`} WITH CHECK (${match})`,
+  ];
+}
+
+export interface ProvisionOptions {
+  /** A superuser/owner connection to the cluster (any database). */
+  adminUrl: string;
+  database: string;
+  appRole: string;
+  appPassword: string;
+}
+
+const ident = (s: string) => {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(s)) throw new Error(`Unsafe SQL identifier: ${s}`);
+  return s;
+};
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/**
+ * Creates the service database and its non-owner login role (no BYPASSRLS) if missing, and grants
+ * it data access on what migrations (run as the owner) create. Returns the app's connection URL.
+ */
+export async function provisionDatabase(opts: ProvisionOptions): Promise<{ appUrl: string; ownerUrl: string }> {
+  const db = ident(opts.database);
+  const role = ident(opts.appRole);
+  const admin = new Client({ connectionString: opts.adminUrl });
+  await admin.connect();
+  try {
+    // Serialise concurrent provisioners (parallel test workers) on one cluster-wide lock.
+    await admin.query(`SELECT pg_advisory_lock(hashtext('commonhold.provision'))`);
+    const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [db]);
+    if (!exists.rowCount) await admin.query(`CREATE DATABASE ${db}`);
+    const roleExists = await admin.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role]);
+    const pw = opts.appPassword.replace(/'/g, "''");
+    if (!roleExists.rowCount) await admin.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD '${pw}'`);
+    else await admin.query(`ALTER ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '${pw}'`);
+    await admin.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
+    await admin.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${role}`);
+    await admin.query(`SELECT pg_advisory_unlock(hashtext('commonhold.provision'))`);
+  } finally {
+    await admin.end();
+  }
+  const ownerUrl = withDatabase(opts.adminUrl, db);
+  const owner = new Client({ connectionString: ownerUrl });
+  await owner.connect();
+  try {
+    await owner.query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
+    await owner.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+    await owner.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`);
+    await owner.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${role}`);
+    await owner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
+    await owner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+  } finally {
+    await owner.end();
+  }
+  const app = new URL(ownerUrl);
+  app.username = role;
+  app.password = opts.appPassword;
+  return { appUrl: app.toString(), ownerUrl };
+}
+
+/** Applies pending migrations as the owner; the app itself never holds DDL rights. */
+export async function migrate(ownerUrl: string, migrations: MixedList<Function>): Promise<string[]> {
+  const ds = createDataSource({ url: ownerUrl, entities: [], migrations, poolSize: 1, applicationName: 'migrate' });
+  await ds.initialize();
+  try {
+    const ran = await ds.runMigrations({ transaction: 'each' });
+    return ran.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** True when every migration the service knows about has been applied (part of `/ready`). */
+export async function migrationsApplied(ds: DataSource): Promise<boolean> {
+  return !(await ds.showMigrations());
+}

@@ -1,0 +1,83 @@
+import { CloudEvent, Kafka } from 'cloudevents';
+import type { TransportMessage } from './transport/transport';
+
+/** A domain event as written to the outbox (the CloudEvents envelope is added on publish). */
+export interface OutboxEvent {
+  eventId: string;
+  tenantId: string;
+  topic: string;
+  key: string;
+  type: string;
+  source: string;
+  subject: string;
+  data: unknown;
+  time: string;
+  traceparent?: string | null;
+}
+
+/** The consumer's view of an event: the CloudEvents attributes we rely on, data already parsed. */
+export interface ReceivedEvent<T = unknown> {
+  id: string;
+  type: string;
+  source: string;
+  subject: string;
+  tenantId: string;
+  time: string;
+  data: T;
+  topic: string;
+  traceparent?: string;
+}
+
+/** CloudEvents 1.0 in Kafka binary mode: attributes as `ce_*` headers, data as the JSON value. */
+export function toTransportMessage(e: OutboxEvent): TransportMessage {
+  const ce = new CloudEvent<string>({
+    id: e.eventId,
+    type: e.type,
+    source: e.source,
+    subject: e.subject,
+    time: e.time,
+    datacontenttype: 'application/json',
+    tenantid: e.tenantId,
+    partitionkey: e.key,
+    data: JSON.stringify(e.data),
+  });
+  const msg = Kafka.binary(ce);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(msg.headers)) if (v !== undefined) headers[k] = String(v);
+  if (e.traceparent) headers.traceparent = e.traceparent;
+  return { topic: e.topic, key: e.key, value: String(msg.value), headers };
+}
+
+export class MalformedEventError extends Error {}
+
+/** Parses a binary-mode message back into an event; anything unparseable is a poison message. */
+export function fromTransportMessage(m: TransportMessage): ReceivedEvent {
+  let ce: CloudEvent<unknown>;
+  try {
+    ce = Kafka.toEvent({ headers: m.headers, key: m.key, value: m.value, body: m.value } as Parameters<typeof Kafka.toEvent>[0]) as CloudEvent<unknown>;
+  } catch (err) {
+    throw new MalformedEventError(`not a CloudEvent: ${(err as Error).message}`);
+  }
+  const tenantId = (ce as unknown as { tenantid?: unknown }).tenantid;
+  if (typeof tenantId !== 'string' || !tenantId) throw new MalformedEventError('CloudEvent lacks the tenantid extension');
+  if (!ce.subject) throw new MalformedEventError('CloudEvent lacks a subject');
+  let data: unknown = ce.data;
+  if (typeof data === 'string') {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      throw new MalformedEventError('CloudEvent data is not JSON');
+    }
+  }
+  return {
+    id: ce.id,
+    type: ce.type,
+    source: ce.source,
+    subject: ce.subject,
+    tenantId,
+    time: ce.time ?? new Date().toISOString(),
+    data,
+    topic: m.topic,
+    traceparent: m.headers.traceparent,
+  };
+}

@@ -1,0 +1,64 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/** The only codes a client ever sees in `extensions.code` (ARCHITECTURE §6). */
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'IDEMPOTENCY_CONFLICT',
+  'FEATURE_DISABLED',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  RATE_LIMITED: 429,
+};
+
+/** A typed, client-safe error. `field` names the offending input path (e.g. `input.amount.currency`). */
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, opts: { field?: string; details?: Record<string, unknown> } = {}) {
+    const status = HTTP_STATUS[code];
+    super(message, {
+      extensions: {
+        code,
+        ...(opts.field ? { field: opts.field } : {}),
+        ...(opts.details ?? {}),
+        ...(status ? { http: { status } } : {}),
+      },
+    });
+  }
+}
+
+export const badInput = (field: string, message: string) => new AppError('BAD_USER_INPUT', message, { field });
+export const notFound = (field: string, message: string) => new AppError('NOT_FOUND', message, { field });
+export const unauthenticated = (message = 'A valid bearer token is required') => new AppError('UNAUTHENTICATED', message);
+export const forbidden = (message: string) => new AppError('FORBIDDEN', message);
+
+function codeOf(err: unknown): string | undefined {
+  const ext = (err as { extensions?: { code?: unknown } } | undefined)?.extensions;
+  return typeof ext?.code === 'string' ? ext.code : undefined;
+}
+
+/**
+ * Apollo `formatError`: known codes pass through without stack traces; GraphQL validation and
+ * parse errors become BAD_USER_INPUT; anything else is an INTERNAL error with a generic message
+ * (the original is logged by the caller, never sent).
+ */
+export function formatError(formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError {
+  const code = codeOf(formatted) ?? codeOf((original as { originalError?: unknown })?.originalError);
+  const { stacktrace: _s, http: _h, ...ext } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  if (code && (ERROR_CODES as readonly string[]).includes(code)) {
+    return { ...formatted, extensions: { ...ext, code } };
+  }
+  if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST' ||
+      code === 'PERSISTED_QUERY_NOT_FOUND' || code === 'OPERATION_RESOLUTION_FAILURE') {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT', reason: code } };
+  }
+  if (code === 'DOWNSTREAM_SERVICE_ERROR') return { ...formatted, extensions: { ...ext, code: 'INTERNAL' } };
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL' } };
+}

@@ -1,0 +1,44 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The platform metrics every service exports (ARCHITECTURE §7); names are a contract for SLOs and dashboards. */
+export function createMetrics(service: string) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  return {
+    registry,
+    graphqlOperationDuration: new Histogram({
+      name: 'graphql_operation_duration_seconds',
+      help: 'GraphQL operation duration by operation name and outcome (success|error)',
+      labelNames: ['operation', 'outcome'],
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    httpRequestDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by route and status code',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    eventsPublished: new Counter({ name: 'events_published_total', help: 'Events published from the outbox', labelNames: ['topic'], registers: [registry] }),
+    eventsConsumed: new Counter({
+      name: 'events_consumed_total',
+      help: 'Events consumed by outcome (processed|duplicate|dead_lettered)',
+      labelNames: ['topic', 'group', 'outcome'],
+      registers: [registry],
+    }),
+    eventHandlerDuration: new Histogram({
+      name: 'event_handler_duration_seconds',
+      help: 'Event handler duration',
+      labelNames: ['topic', 'group'],
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    outboxLag: new Gauge({ name: 'outbox_lag_seconds', help: 'Age of the oldest unpublished outbox row', registers: [registry] }),
+    consumerLag: new Gauge({ name: 'consumer_lag_messages', help: 'Messages behind the head per consumer group and topic', labelNames: ['topic', 'group'], registers: [registry] }),
+    dlqEvents: new Counter({ name: 'dlq_events_total', help: 'Events sent to a dead-letter topic', labelNames: ['topic', 'group'], registers: [registry] }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

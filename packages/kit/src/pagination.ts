@@ -1,0 +1,37 @@
+import { badInput } from './errors';
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+export const encodeCursor = (parts: (string | number)[]): string => Buffer.from(JSON.stringify(parts)).toString('base64url');
+
+/** Validates `first`/`after`; a cursor is opaque to clients but must be one we issued. */
+export function parsePage(args: PageArgs, max = 100, dflt = 20): { limit: number; after: (string | number)[] | null } {
+  const limit = args.first ?? dflt;
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw badInput('first', `first must be between 1 and ${max}`);
+  if (!args.after) return { limit, after: null };
+  try {
+    const parts = JSON.parse(Buffer.from(args.after, 'base64url').toString('utf8'));
+    if (!Array.isArray(parts) || !parts.every((p) => typeof p === 'string' || typeof p === 'number')) throw new Error('shape');
+    return { limit, after: parts };
+  } catch {
+    throw badInput('after', 'after is not a valid cursor');
+  }
+}
+
+/** Builds a Relay connection from `limit + 1` rows fetched in cursor order. */
+export function toConnection<T>(rows: T[], limit: number, cursorOf: (row: T) => (string | number)[]): Connection<T> {
+  const page = rows.slice(0, limit);
+  const edges = page.map((node) => ({ node, cursor: encodeCursor(cursorOf(node)) }));
+  return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
+}

@@ -1,0 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What the logger and audit writer need to know about the unit of work in flight. */
+export interface RequestScope {
+  requestId?: string;
+  tenantId?: string;
+  userId?: string;
+}
+export const requestScope = new AsyncLocalStorage<RequestScope>();

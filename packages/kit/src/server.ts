@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { context as otelContext, propagation, trace, SpanKind } from '@opentelemetry/api';
+import express from 'express';
+import type { DocumentNode } from 'graphql';
+import type { DataSource, EntityManager, EntitySchema, MixedList } from 'typeorm';
+import type { Principal, TokenVerifier } from './auth';
+import type { BaseConfig } from './config';
+import { startConsumer, type ConsumerDefinition } from './consumer';
+import { createDataSource, migrationsApplied, withTenant } from './db';
+import { formatError } from './errors';
+import type { EventRegistry } from './event-registry';
+import { createLogger, type Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import { OutboxRelay } from './outbox-relay';
+import { requestScope } from './request-context';
+import type { Subscription, Transport } from './transport/transport';
+
+/** Everything a resolver may touch: who is calling, and a tenant-scoped transaction. */
+export interface RequestContext {
+  principal: Principal;
+  requestId: string;
+  log: Logger;
+  /** Runs `fn` in a transaction with `app.tenant_id` set to the caller's tenant (RLS). */
+  tx<T>(fn: (m: EntityManager) => Promise<T>): Promise<T>;
+  /** Per-request memo for DataLoaders keyed by name. */
+  loader<T>(name: string, make: () => T): T;
+  runtime: ServiceRuntime;
+}
+
+export interface ServiceRuntime {
+  name: string;
+  config: BaseConfig;
+  ds: DataSource;
+  transport: Transport;
+  registry: EventRegistry;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/** A subgraph is its name, SDL, resolvers, tables and consumers; the kit does the rest. */
+export interface ServiceDefinition {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<RequestContext>;
+  entities: MixedList<EntitySchema | Function>;
+  migrations: MixedList<Function>;
+  consumers?: (rt: ServiceRuntime) => ConsumerDefinition[];
+}
+
+export interface StartOptions {
+  config: BaseConfig;
+  transport: Transport;
+  registry: EventRegistry;
+  verifyToken: TokenVerifier;
+  log?: Logger;
+  /** Host to bind; defaults to all interfaces. */
+  host?: string;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  runtime: ServiceRuntime;
+  relay: OutboxRelay;
+  /** Drains requests, stops consumers, flushes the outbox, closes the pool (what SIGTERM does). */
+  stop(): Promise<void>;
+}
+
+const tracer = trace.getTracer('commonhold-kit');
+
+function metricsPlugin(metrics: Metrics): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse(rc) {
+          const outcome = rc.errors?.length || (rc.response.body.kind === 'single' && rc.response.body.singleResult.errors?.length) ? 'error' : 'success';
+          metrics.graphqlOperationDuration.observe(
+            { operation: rc.operationName ?? rc.operation?.name?.value ?? 'anonymous', outcome },
+            Number(process.hrtime.bigint() - started) / 1e9,
+          );
+        },
+      };
+    },
+  };
+}
+
+/** Boots one subgraph: database, relay, consumers, Apollo subgraph, /health, /ready, /metrics. */
+export async function startService(def: ServiceDefinition, opts: StartOptions): Promise<RunningService> {
+  const { config, transport, registry } = opts;
+  const log = opts.log ?? createLogger(def.name, config.LOG_LEVEL);
+  const metrics = createMetrics(def.name);
+  const ds = createDataSource({ url: config.DATABASE_URL, entities: def.entities, migrations: def.migrations, applicationName: def.name });
+  await ds.initialize();
+  if (!transport.isConnected()) await transport.connect();
+  const runtime: ServiceRuntime = { name: def.name, config, ds, transport, registry, log, metrics };
+
+  const relay = new OutboxRelay({ databaseUrl: config.DATABASE_URL, transport, log, metrics, batchSize: config.OUTBOX_BATCH_SIZE, name: def.name });
+  await relay.start();
+  const subscriptions: Subscription[] = [];
+  for (const c of def.consumers?.(runtime) ?? []) {
+    subscriptions.push(
+      await startConsumer(c, { ds, transport, registry, log, metrics, maxAttempts: config.CONSUMER_MAX_ATTEMPTS, backoffMs: config.CONSUMER_BACKOFF_MS }),
+    );
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  httpServer.keepAliveTimeout = 65_000;
+  const production = config.NODE_ENV === 'production';
+  const apollo = new ApolloServer<RequestContext>({
+    schema: buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => {
+      const out = formatError(formatted, error);
+      if (out.extensions?.code === 'INTERNAL') log.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'unhandled resolver error');
+      return out;
+    },
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+  });
+  await apollo.start();
+
+  let ready = true;
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = req.path === '/graphql' || req.path === '/health' || req.path === '/ready' || req.path === '/metrics' ? req.path : 'other';
+      metrics.httpRequestDuration.observe({ method: req.method, route, status_code: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+  });
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: def.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    const checks: Record<string, boolean> = { accepting: ready, transport: transport.isConnected() };
+    try {
+      await ds.query('SELECT 1');
+      checks.database = true;
+      checks.migrations = await migrationsApplied(ds);
+    } catch {
+      checks.database = false;
+      checks.migrations = false;
+    }
+    const ok = Object.values(checks).every(Boolean);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    (req, res, next) => {
+      const requestId = (req.header('x-request-id') ?? '').slice(0, 128) || randomUUID();
+      res.setHeader('x-request-id', requestId);
+      const parent = propagation.extract(otelContext.active(), req.headers);
+      const span = tracer.startSpan(`${def.name} graphql`, { kind: SpanKind.SERVER }, parent);
+      res.on('finish', () => span.end());
+      otelContext.with(trace.setSpan(parent, span), () => requestScope.run({ requestId }, next));
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = requestScope.getStore()?.requestId ?? randomUUID();
+        // A subgraph trusts no caller: every operation, `_entities` included, needs a valid token.
+        const principal = await opts.verifyToken(req.headers.authorization);
+        const scope = requestScope.getStore();
+        if (scope) {
+          scope.tenantId = principal.tenantId;
+          scope.userId = principal.userId;
+        }
+        const loaders = new Map<string, unknown>();
+        return {
+          principal,
+          requestId,
+          log: log.child({ requestId, tenantId: principal.tenantId }),
+          tx: (fn) => withTenant(ds, principal.tenantId, fn),
+          loader: <T>(name: string, make: () => T) => {
+            if (!loaders.has(name)) loaders.set(name, make());
+            return loaders.get(name) as T;
+          },
+          runtime,
+        };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(config.PORT, opts.host ?? '0.0.0.0', resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  log.info({ port }, `${def.name} subgraph listening`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      ready = false;
+      await apollo.stop(); // drains in-flight requests and closes the HTTP server
+      for (const s of subscriptions) await s.stop();
+      await relay.stop(); // publishes what is already committed
+      await ds.destroy();
+      log.info(`${def.name} stopped`);
+    })());
+  return { url: `http://127.0.0.1:${port}/graphql`, port, runtime, relay, stop };
+}

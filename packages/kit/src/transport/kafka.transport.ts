@@ -1,0 +1,136 @@
+import { Kafka, logLevel, type Admin, type Consumer, type Producer, type IHeaders } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { MessageHandler, Subscription, Transport, TransportMessage } from './transport';
+
+export interface KafkaTransportOptions {
+  brokers: string[];
+  clientId: string;
+  log?: Logger;
+  /** Partitions for topics this transport creates. */
+  partitions?: number;
+}
+
+const headerString = (v: IHeaders[string]): string | undefined => {
+  if (v === undefined) return undefined;
+  const one = Array.isArray(v) ? v[0] : v;
+  return one === undefined ? undefined : Buffer.isBuffer(one) ? one.toString('utf8') : String(one);
+};
+
+/**
+ * Kafka through kafkajs: an idempotent producer with `acks: -1`, one consumer per group that
+ * commits an offset only after the handler resolved (a throw means the message comes again).
+ */
+export class KafkaTransport implements Transport {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private producer?: Producer;
+  private admin?: Admin;
+  private readonly consumers = new Set<Consumer>();
+  private readonly knownTopics = new Set<string>();
+  private connected = false;
+
+  constructor(private readonly opts: KafkaTransportOptions) {
+    this.kafka = new Kafka({
+      clientId: opts.clientId,
+      brokers: opts.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: () => ({ level, log }) => {
+        const { message, ...extra } = log;
+        if (level <= logLevel.ERROR) opts.log?.error(extra, `kafka: ${message}`);
+        else if (level <= logLevel.WARN) opts.log?.warn(extra, `kafka: ${message}`);
+      },
+      retry: { retries: 8, initialRetryTime: 100 },
+    });
+  }
+
+  async connect(): Promise<void> {
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Creates topics that do not exist yet (each with its `.dlq`), so publish and subscribe never race auto-creation. */
+  async ensureTopics(topics: string[]): Promise<void> {
+    const wanted = [...new Set(topics)].filter((t) => !this.knownTopics.has(t));
+    if (!wanted.length) return;
+    if (!this.admin) throw new Error('kafka transport is not connected');
+    const existing = new Set(await this.admin.listTopics());
+    const missing = wanted.filter((t) => !existing.has(t));
+    if (missing.length) {
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: this.opts.partitions ?? 3, replicationFactor: -1 })),
+      });
+    }
+    for (const t of wanted) this.knownTopics.add(t);
+  }
+
+  async publish(messages: TransportMessage[]): Promise<void> {
+    if (!this.producer) throw new Error('kafka transport is not connected');
+    if (!messages.length) return;
+    await this.ensureTopics(messages.map((m) => m.topic));
+    const byTopic = new Map<string, TransportMessage[]>();
+    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, ms]) => ({
+        topic,
+        messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      })),
+    });
+  }
+
+  async subscribe(groupId: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
+    await this.ensureTopics(topics);
+    const consumer = this.kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 10_000, allowAutoTopicCreation: false });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) {
+          const s = headerString(v);
+          if (s !== undefined) headers[k] = s;
+        }
+        await handler({ topic, key: message.key?.toString('utf8') ?? '', value: message.value?.toString('utf8') ?? '', headers });
+      },
+    });
+    await joined;
+    this.consumers.add(consumer);
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async lag(groupId: string, topic: string): Promise<number> {
+    if (!this.admin) return 0;
+    const [latest, committed] = await Promise.all([
+      this.admin.fetchTopicOffsets(topic),
+      this.admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return latest.reduce((sum, p) => {
+      const c = done.get(p.partition) ?? -1;
+      const low = Number(p.low);
+      return sum + Number(p.high) - (c < 0 ? low : c);
+    }, 0);
+  }
+
+  async close(): Promise<void> {
+    this.connected = false;
+    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    this.consumers.clear();
+    await this.producer?.disconnect();
+    await this.admin?.disconnect();
+  }
+}

@@ -1,0 +1,31 @@
+/** A message as the transport carries it: CloudEvents binary mode puts the envelope in headers. */
+export interface TransportMessage {
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+export type MessageHandler = (message: TransportMessage) => Promise<void>;
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+/**
+ * What the outbox relay and consumers need from a broker. Delivery is at-least-once and ordered per
+ * key; a handler that throws gets the same message again (consumers add retries, DLQ and inbox).
+ * Kafka in production, in-process in the embedded mode; one contract test suite covers both.
+ */
+export interface Transport {
+  readonly kind: 'kafka' | 'in-process';
+  connect(): Promise<void>;
+  /** Resolves once every message is durably accepted (Kafka: acks from all in-sync replicas). */
+  publish(messages: TransportMessage[]): Promise<void>;
+  /** Resolves once the group receives messages; a new group starts at the earliest message. */
+  subscribe(groupId: string, topics: string[], handler: MessageHandler): Promise<Subscription>;
+  /** Messages in `topic` not yet handled by `groupId` (consumer lag). */
+  lag(groupId: string, topic: string): Promise<number>;
+  isConnected(): boolean;
+  close(): Promise<void>;
+}
