@@ -15,7 +15,7 @@ export interface AuditEntry {
 /** Records who changed what, in the same transaction as the change, with the current trace id. */
 export async function writeAudit(m: EntityManager, e: AuditEntry): Promise<void> {
   const span = trace.getActiveSpan()?.spanContext();
-  const traceId = span && span.traceId !== '00000000000000000000000000000000' ? span.traceId : null;
+  const traceId = (span && span.traceId !== '00000000000000000000000000000000' ? span.traceId : undefined) ?? requestScope.getStore()?.traceId ?? null;
   await m.query(
     `INSERT INTO audit_events (tenant_id, actor, action, entity_type, entity_id, before, after, trace_id, request_id)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9)`,

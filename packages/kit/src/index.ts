@@ -22,3 +22,6 @@ export * from './transport/transport';
 export * from './transport/in-process.transport';
 export * from './transport/kafka.transport';
 export * from './transport/create-transport';
+export * from './scalars';
+export * from './service-main';
+export * from './load-sdl';

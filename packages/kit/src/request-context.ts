@@ -5,5 +5,7 @@ export interface RequestScope {
   requestId?: string;
   tenantId?: string;
   userId?: string;
+  /** Trace id of the request's span, for audit rows even when no context manager is registered. */
+  traceId?: string;
 }
 export const requestScope = new AsyncLocalStorage<RequestScope>();

@@ -168,7 +168,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
       const parent = propagation.extract(otelContext.active(), req.headers);
       const span = tracer.startSpan(`${def.name} graphql`, { kind: SpanKind.SERVER }, parent);
       res.on('finish', () => span.end());
-      otelContext.with(trace.setSpan(parent, span), () => requestScope.run({ requestId }, next));
+      otelContext.with(trace.setSpan(parent, span), () => requestScope.run({ requestId, traceId: span.spanContext().traceId }, next));
     },
     expressMiddleware(apollo, {
       context: async ({ req }) => {

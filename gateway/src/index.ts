@@ -1,0 +1,3 @@
+export * from './gateway';
+export * from './rate-limit';
+export * from './compose';

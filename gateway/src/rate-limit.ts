@@ -1,0 +1,54 @@
+import type { Response } from 'express';
+import Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AppError } from '@commonhold/kit';
+
+export interface RateLimitOptions {
+  /** Redis when set (limits shared by every gateway replica), process memory otherwise. */
+  redisUrl?: string;
+  tenantPoints?: number;
+  tenantDurationSeconds?: number;
+  ipPoints?: number;
+  ipDurationSeconds?: number;
+  keyPrefix?: string;
+}
+
+export interface RateLimits {
+  store: 'redis' | 'memory';
+  consumeIp(ip: string, res?: Response): Promise<void>;
+  consumeTenant(tenantId: string, res?: Response): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Per-tenant and per-IP request budgets; an exhausted budget answers RATE_LIMITED (HTTP 429). */
+export function createRateLimits(opts: RateLimitOptions): RateLimits {
+  const prefix = opts.keyPrefix ?? 'commonhold:rl';
+  const redis = opts.redisUrl ? new Redis(opts.redisUrl, { enableOfflineQueue: true, maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;
+  const make = (name: string, points: number, duration: number): RateLimiterAbstract =>
+    redis
+      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:${name}`, points, duration })
+      : new RateLimiterMemory({ keyPrefix: `${prefix}:${name}`, points, duration });
+  const tenant = make('tenant', opts.tenantPoints ?? 6000, opts.tenantDurationSeconds ?? 60);
+  const ip = make('ip', opts.ipPoints ?? 3000, opts.ipDurationSeconds ?? 60);
+
+  const consume = async (limiter: RateLimiterAbstract, key: string, what: string, res?: Response) => {
+    try {
+      await limiter.consume(key);
+    } catch (rej) {
+      if (rej instanceof RateLimiterRes) {
+        const retryAfter = Math.max(1, Math.ceil(rej.msBeforeNext / 1000));
+        res?.setHeader('Retry-After', String(retryAfter));
+        throw new AppError('RATE_LIMITED', `Too many requests for this ${what}; retry in ${retryAfter}s`, { details: { retryAfterSeconds: retryAfter } });
+      }
+      throw rej; // the store failed: surface it rather than silently disabling limits
+    }
+  };
+  return {
+    store: redis ? 'redis' : 'memory',
+    consumeIp: (key, res) => consume(ip, key, 'address', res),
+    consumeTenant: (key, res) => consume(tenant, key, 'tenant', res),
+    close: async () => {
+      await redis?.quit();
+    },
+  };
+}

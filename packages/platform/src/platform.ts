@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fundraisingConfigSchema, fundraisingService } from '@commonhold/fundraising';
+import { startGateway, type RunningGateway } from '@commonhold/gateway';
+import {
+  createLogger,
+  createTokenVerifier,
+  createTransport,
+  defaultSchemasDir,
+  EventRegistry,
+  loadConfig,
+  migrate,
+  provisionDatabase,
+  startService,
+  type Logger,
+  type RunningService,
+  type ServiceDefinition,
+  type Transport,
+} from '@commonhold/kit';
+import { startTelemetry } from '@commonhold/kit/src/telemetry';
+import { volunteersConfigSchema, volunteersService } from '@commonhold/volunteers';
+import type { z } from 'zod';
+
+/** Every subgraph the platform runs, with its config schema and default port. */
+export const SERVICES: { def: ServiceDefinition; schema: z.ZodType<any>; port: number }[] = [
+  { def: fundraisingService, schema: fundraisingConfigSchema, port: 4010 },
+  { def: volunteersService, schema: volunteersConfigSchema, port: 4060 },
+];
+
+export interface PlatformOptions {
+  /** Superuser connection to the PostgreSQL cluster that holds one database per service. */
+  adminUrl: string;
+  /** Database names are `<prefix><service>`; lets tests run isolated stacks side by side. */
+  databasePrefix: string;
+  appPassword: string;
+  jwksFile: string;
+  /** Kafka brokers; unset means the in-process bus shared by all services in this process. */
+  kafkaBrokers?: string;
+  redisUrl?: string;
+  /** 0 picks free ports (tests); undefined uses each service's default port. */
+  basePort?: 0;
+  gatewayPort?: number;
+  nodeEnv?: 'development' | 'test' | 'production';
+  logLevel?: string;
+  /** Extra env for every service (feature flags, retry settings). */
+  env?: Record<string, string>;
+  rateLimit?: { tenantPoints?: number; ipPoints?: number; keyPrefix?: string };
+}
+
+export interface RunningPlatform {
+  gateway: RunningGateway;
+  services: Record<string, RunningService>;
+  transports: Transport[];
+  registry: EventRegistry;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * Provisions and migrates each service database, starts every subgraph and the gateway in this
+ * process. The embedded default (`npm start`) and the end-to-end tests both run through here.
+ */
+export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatform> {
+  startTelemetry('commonhold', process.env.OTEL_EXPORTER_OTLP_ENDPOINT, false);
+  const log = createLogger('platform', opts.logLevel ?? 'info');
+  const registry = EventRegistry.fromDirectory(join(defaultSchemasDir(), 'events'));
+  const verifyToken = createTokenVerifier({ jwksFile: opts.jwksFile, issuer: 'commonhold-identity', audience: 'commonhold' });
+  // In-process mode: one bus for all services, as one broker would be.
+  const shared = opts.kafkaBrokers ? undefined : createTransport({ clientId: 'embedded' });
+  const transports: Transport[] = shared ? [shared] : [];
+
+  const provisioned = await Promise.all(
+    SERVICES.map(async ({ def }) => {
+      const db = await provisionDatabase({ adminUrl: opts.adminUrl, database: `${opts.databasePrefix}${def.name}`, appRole: `${opts.databasePrefix}${def.name}_app`, appPassword: opts.appPassword });
+      await migrate(db.ownerUrl, def.migrations);
+      return db;
+    }),
+  );
+
+  const services: Record<string, RunningService> = {};
+  try {
+    for (const [i, { def, schema, port }] of SERVICES.entries()) {
+      const config = loadConfig(schema, {
+        NODE_ENV: opts.nodeEnv ?? 'development',
+        LOG_LEVEL: opts.logLevel ?? 'info',
+        PORT: String(opts.basePort === 0 ? 0 : port),
+        DATABASE_URL: provisioned[i]!.appUrl,
+        JWKS_FILE: opts.jwksFile,
+        ...(opts.kafkaBrokers ? { KAFKA_BROKERS: opts.kafkaBrokers } : {}),
+        ...opts.env,
+      });
+      const transport = shared ?? createTransport({ kafkaBrokers: opts.kafkaBrokers, clientId: def.name, log });
+      if (!shared) transports.push(transport);
+      services[def.name] = await startService(def, { config, transport, registry, verifyToken, log: createLogger(def.name, config.LOG_LEVEL), host: '127.0.0.1' });
+    }
+    const gateway = await startGateway({
+      port: opts.gatewayPort ?? 4000,
+      host: opts.basePort === 0 ? '127.0.0.1' : undefined,
+      supergraphSdl: readFileSync(join(defaultSchemasDir(), 'supergraph.graphql'), 'utf8'),
+      subgraphUrls: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.url])),
+      verifyToken,
+      production: opts.nodeEnv === 'production',
+      rateLimit: { redisUrl: opts.redisUrl, ...opts.rateLimit },
+      log: createLogger('gateway', opts.logLevel ?? 'info'),
+    });
+    return {
+      gateway,
+      services,
+      transports,
+      registry,
+      log,
+      stop: async () => {
+        await gateway.stop();
+        for (const s of Object.values(services)) await s.stop();
+        for (const t of transports) await t.close();
+      },
+    };
+  } catch (err) {
+    for (const s of Object.values(services)) await s.stop().catch(() => undefined);
+    for (const t of transports) await t.close().catch(() => undefined);
+    throw err;
+  }
+}

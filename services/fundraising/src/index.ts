@@ -1,0 +1,2 @@
+export { fundraisingService } from './service';
+export { fundraisingConfigSchema, type FundraisingConfig } from './config';

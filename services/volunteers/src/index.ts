@@ -1,0 +1,2 @@
+export { volunteersService } from './service';
+export { volunteersConfigSchema } from './config';
