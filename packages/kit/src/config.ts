@@ -28,6 +28,8 @@ export const baseConfigSchema = z.object({
   /** Owner connection used only to migrate (the app connects as DATABASE_URL's non-owner role). */
   DATABASE_MIGRATION_URL: z.string().optional(),
   KAFKA_BROKERS: z.string().optional(),
+  /** Namespace for topics and consumer groups when environments share a Kafka cluster. */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
   JWKS_URL: z.url().optional(),
   /** Path to a JWKS file holding the public key(s); the embedded default. */
   JWKS_FILE: z.string().optional(),

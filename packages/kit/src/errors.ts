@@ -53,7 +53,9 @@ export function formatError(formatted: GraphQLFormattedError, original: unknown)
   const code = codeOf(formatted) ?? codeOf((original as { originalError?: unknown })?.originalError);
   const { stacktrace: _s, http: _h, ...ext } = (formatted.extensions ?? {}) as Record<string, unknown>;
   if (code && (ERROR_CODES as readonly string[]).includes(code)) {
-    return { ...formatted, extensions: { ...ext, code } };
+    // Variable coercion errors name the path only in the message: lift it into `field`.
+    const at = code === 'BAD_USER_INPUT' && !ext.field ? /got invalid value .* at "([^"]+)"/.exec(formatted.message)?.[1] : undefined;
+    return { ...formatted, extensions: { ...ext, code, ...(at ? { field: at } : {}) } };
   }
   if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST' ||
       code === 'PERSISTED_QUERY_NOT_FOUND' || code === 'OPERATION_RESOLUTION_FAILURE') {

@@ -19,7 +19,7 @@ export async function runServiceMain<S extends z.ZodType<BaseConfig>>(def: Servi
     log.info({ ran }, 'migrations applied');
     return;
   }
-  const transport = createTransport({ kafkaBrokers: config.KAFKA_BROKERS, clientId: def.name, log });
+  const transport = createTransport({ kafkaBrokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX, clientId: def.name, log });
   const registry = EventRegistry.fromDirectory(`${defaultSchemasDir()}/events`);
   const verifyToken = createTokenVerifier({ jwksUrl: config.JWKS_URL, jwksFile: config.JWKS_FILE, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   const svc = await startService(def, { config, transport, registry, verifyToken, log });

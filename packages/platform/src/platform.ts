@@ -36,6 +36,8 @@ export interface PlatformOptions {
   jwksFile: string;
   /** Kafka brokers; unset means the in-process bus shared by all services in this process. */
   kafkaBrokers?: string;
+  /** Prefix for Kafka topics and groups (isolates stacks that share a broker). */
+  kafkaTopicPrefix?: string;
   redisUrl?: string;
   /** 0 picks free ports (tests); undefined uses each service's default port. */
   basePort?: 0;
@@ -89,7 +91,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         ...(opts.kafkaBrokers ? { KAFKA_BROKERS: opts.kafkaBrokers } : {}),
         ...opts.env,
       });
-      const transport = shared ?? createTransport({ kafkaBrokers: opts.kafkaBrokers, clientId: def.name, log });
+      const transport = shared ?? createTransport({ kafkaBrokers: opts.kafkaBrokers, topicPrefix: opts.kafkaTopicPrefix, clientId: def.name, log });
       if (!shared) transports.push(transport);
       services[def.name] = await startService(def, { config, transport, registry, verifyToken, log: createLogger(def.name, config.LOG_LEVEL), host: '127.0.0.1' });
     }

@@ -8,6 +8,11 @@ export interface KafkaTransportOptions {
   log?: Logger;
   /** Partitions for topics this transport creates. */
   partitions?: number;
+  /**
+   * Prefix for every topic and consumer group (e.g. one per test stack sharing a broker, or per
+   * environment sharing a cluster). Handlers still see the unprefixed topic.
+   */
+  topicPrefix?: string;
 }
 
 const headerString = (v: IHeaders[string]): string | undefined => {
@@ -28,8 +33,10 @@ export class KafkaTransport implements Transport {
   private readonly consumers = new Set<Consumer>();
   private readonly knownTopics = new Set<string>();
   private connected = false;
+  private readonly prefix: string;
 
   constructor(private readonly opts: KafkaTransportOptions) {
+    this.prefix = opts.topicPrefix ?? '';
     this.kafka = new Kafka({
       clientId: opts.clientId,
       brokers: opts.brokers,
@@ -57,7 +64,7 @@ export class KafkaTransport implements Transport {
 
   /** Creates topics that do not exist yet (each with its `.dlq`), so publish and subscribe never race auto-creation. */
   async ensureTopics(topics: string[]): Promise<void> {
-    const wanted = [...new Set(topics)].filter((t) => !this.knownTopics.has(t));
+    const wanted = [...new Set(topics.map((t) => this.prefix + t))].filter((t) => !this.knownTopics.has(t));
     if (!wanted.length) return;
     if (!this.admin) throw new Error('kafka transport is not connected');
     const existing = new Set(await this.admin.listTopics());
@@ -80,7 +87,7 @@ export class KafkaTransport implements Transport {
     await this.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, ms]) => ({
-        topic,
+        topic: this.prefix + topic,
         messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
       })),
     });
@@ -88,9 +95,9 @@ export class KafkaTransport implements Transport {
 
   async subscribe(groupId: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
     await this.ensureTopics(topics);
-    const consumer = this.kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 10_000, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({ groupId: this.prefix + groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 10_000, allowAutoTopicCreation: false });
     await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.subscribe({ topics: topics.map((t) => this.prefix + t), fromBeginning: true });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
@@ -99,7 +106,7 @@ export class KafkaTransport implements Transport {
           const s = headerString(v);
           if (s !== undefined) headers[k] = s;
         }
-        await handler({ topic, key: message.key?.toString('utf8') ?? '', value: message.value?.toString('utf8') ?? '', headers });
+        await handler({ topic: topic.slice(this.prefix.length), key: message.key?.toString('utf8') ?? '', value: message.value?.toString('utf8') ?? '', headers });
       },
     });
     await joined;
@@ -115,8 +122,8 @@ export class KafkaTransport implements Transport {
   async lag(groupId: string, topic: string): Promise<number> {
     if (!this.admin) return 0;
     const [latest, committed] = await Promise.all([
-      this.admin.fetchTopicOffsets(topic),
-      this.admin.fetchOffsets({ groupId, topics: [topic] }),
+      this.admin.fetchTopicOffsets(this.prefix + topic),
+      this.admin.fetchOffsets({ groupId: this.prefix + groupId, topics: [this.prefix + topic] }),
     ]);
     const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     return latest.reduce((sum, p) => {
