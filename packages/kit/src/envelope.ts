@@ -48,7 +48,9 @@ export function toTransportMessage(e: OutboxEvent): TransportMessage {
   return { topic: e.topic, key: e.key, value: String(msg.value), headers };
 }
 
-export class MalformedEventError extends Error {}
+export class MalformedEventError extends Error {
+  override name = 'MalformedEventError';
+}
 
 /** Parses a binary-mode message back into an event; anything unparseable is a poison message. */
 export function fromTransportMessage(m: TransportMessage): ReceivedEvent {

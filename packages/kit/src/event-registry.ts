@@ -13,6 +13,7 @@ export interface EventContract {
 }
 
 export class EventValidationError extends Error {
+  override name = 'EventValidationError';
   constructor(readonly eventType: string, readonly errors: string) {
     super(`Event ${eventType} does not match its contract: ${errors}`);
   }

@@ -1,0 +1,191 @@
+// The event path end to end on real PostgreSQL, for both transports: outbox written in the state
+// change's transaction → relay → transport → consumer with inbox, retries and a DLQ.
+import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import {
+  createDataSource,
+  createLogger,
+  enqueueEvents,
+  EventRegistry,
+  InProcessTransport,
+  KafkaTransport,
+  KitTables1763800000000,
+  OutboxRelay,
+  startConsumer,
+  tenantRlsSql,
+  toTransportMessage,
+  withTenant,
+  type Subscription,
+  type Transport,
+  type TransportMessage,
+} from '../src';
+import { startTelemetry } from '../src/telemetry';
+import { createTestDatabase, eventually, uniquePrefix } from '@commonhold/testing';
+
+class Effects1763800009999 implements MigrationInterface {
+  name = 'Effects1763800009999';
+  async up(q: QueryRunner) {
+    await q.query(`CREATE TABLE effects (tenant_id text NOT NULL, event_id uuid NOT NULL, n int NOT NULL, trace_id text)`);
+    for (const s of tenantRlsSql('effects')) await q.query(s);
+  }
+  async down(q: QueryRunner) {
+    await q.query('DROP TABLE effects');
+  }
+}
+
+const TYPE = 'commonhold.test.thing.happened.v1';
+const registry = new EventRegistry([
+  {
+    type: TYPE,
+    topic: 'test.thing',
+    producer: 'test',
+    consumers: ['test.effects'],
+    schema: { type: 'object', additionalProperties: false, required: ['n'], properties: { n: { type: 'integer' }, failTimes: { type: 'integer' } } },
+  },
+]);
+const log = createLogger('pipeline-test', 'silent');
+
+const factories: [string, () => Transport][] = [
+  ['in-process', () => new InProcessTransport({ redeliveryDelayMs: 10 })],
+  ['kafka', () => new KafkaTransport({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'pipeline-test', topicPrefix: `${uniquePrefix()}.` })],
+];
+
+describe.each(factories)('event pipeline over the %s transport', (_name, make) => {
+  let transport: Transport;
+  let relay: OutboxRelay;
+  let consumer: Subscription;
+  let dlqSub: Subscription;
+  const dlq: TransportMessage[] = [];
+  const attempts = new Map<number, number>();
+  const ds = { current: undefined as unknown as ReturnType<typeof createDataSource> };
+  let appUrl: string;
+
+  beforeAll(async () => {
+    startTelemetry('pipeline-test', undefined, false);
+    ({ appUrl } = await createTestDatabase('pipeline', [KitTables1763800000000, Effects1763800009999]));
+    ds.current = createDataSource({ url: appUrl, entities: [], migrations: [] });
+    await ds.current.initialize();
+    transport = make();
+    await transport.connect();
+    relay = new OutboxRelay({ databaseUrl: appUrl, transport, log, name: 'pipeline', batchSize: 100 });
+    await relay.start();
+    consumer = await startConsumer(
+      {
+        group: 'test.effects',
+        topics: ['test.thing'],
+        handlers: {
+          [TYPE]: async ({ event, m }) => {
+            const { n, failTimes = 0 } = event.data as { n: number; failTimes?: number };
+            const seen = (attempts.get(n) ?? 0) + 1;
+            attempts.set(n, seen);
+            if (seen <= failTimes) throw new Error(`handler failure ${seen} for ${n}`);
+            const span = trace.getActiveSpan()?.spanContext();
+            await m.query(`INSERT INTO effects (tenant_id, event_id, n, trace_id) VALUES ($1, $2, $3, $4)`, [event.tenantId, event.id, n, span?.traceId ?? null]);
+          },
+        },
+      },
+      { ds: ds.current, transport, registry, log, maxAttempts: 3, backoffMs: 10 },
+    );
+    dlqSub = await transport.subscribe('test.dlq-watch', ['test.thing.dlq'], async (m) => {
+      dlq.push(m);
+    });
+  });
+
+  afterAll(async () => {
+    await consumer.stop();
+    await dlqSub.stop();
+    await relay.stop();
+    await transport.close();
+    await ds.current.destroy();
+  });
+
+  const effects = (tenant: string) => withTenant(ds.current, tenant, (m) => m.query(`SELECT n, event_id, trace_id FROM effects ORDER BY n`));
+  const emit = (tenant: string, data: Record<string, number>, opts: { rollback?: boolean } = {}) =>
+    withTenant(ds.current, tenant, async (m) => {
+      const [id] = await enqueueEvents(m, registry, 'test', tenant, [{ type: TYPE, subject: `thing-${data.n}`, data }]);
+      if (opts.rollback) throw new Error('rolled back on purpose');
+      return id!;
+    });
+
+  it('delivers a committed event once, into the tenant named by the event', async () => {
+    await emit('tenant-a', { n: 1 });
+    await eventually(async () => (await effects('tenant-a')).length === 1);
+    expect(await effects('tenant-b')).toEqual([]);
+    await relay.flush();
+    const [left] = await withTenant(ds.current, 'tenant-a', (m) => m.query(`SELECT count(*)::int AS n FROM outbox`));
+    expect(left.n).toBe(0);
+  });
+
+  it('never publishes the events of a rolled-back transaction', async () => {
+    await expect(emit('tenant-a', { n: 2 }, { rollback: true })).rejects.toThrow('rolled back');
+    await emit('tenant-a', { n: 3 });
+    await eventually(async () => (await effects('tenant-a')).some((r: { n: number }) => r.n === 3));
+    expect((await effects('tenant-a')).map((r: { n: number }) => r.n)).not.toContain(2);
+  });
+
+  it('changes nothing when an event is delivered again', async () => {
+    const eventId = randomUUID();
+    const message = toTransportMessage({ eventId, tenantId: 'tenant-r', topic: 'test.thing', key: 'r', type: TYPE, source: 'test', subject: 'r', data: { n: 10 }, time: new Date().toISOString() });
+    await transport.publish([message]);
+    await eventually(async () => (await effects('tenant-r')).length === 1);
+    await transport.publish([message, message]);
+    await emit('tenant-r', { n: 11 }); // a later event proves the redeliveries were consumed
+    await eventually(async () => (await effects('tenant-r')).length === 2);
+    expect((await effects('tenant-r')).map((r: { n: number; event_id: string }) => [r.n, r.event_id])).toEqual([
+      [10, eventId],
+      [11, expect.any(String)],
+    ]);
+  });
+
+  it('retries a failing handler with backoff and applies the effect once', async () => {
+    await emit('tenant-t', { n: 20, failTimes: 2 });
+    await eventually(async () => (await effects('tenant-t')).length === 1);
+    expect(attempts.get(20)).toBe(3);
+  });
+
+  it('dead-letters an event that keeps failing, with the error in headers, and keeps consuming', async () => {
+    await emit('tenant-d', { n: 30, failTimes: 99 });
+    await emit('tenant-d', { n: 31 });
+    await eventually(async () => dlq.some((m) => JSON.parse(m.value).n === 30));
+    const dead = dlq.find((m) => JSON.parse(m.value).n === 30)!;
+    expect(dead.headers).toMatchObject({
+      'x-dlq-original-topic': 'test.thing',
+      'x-dlq-consumer-group': 'test.effects',
+      'x-dlq-attempts': '3',
+      'x-dlq-error-message': 'handler failure 3 for 30',
+      'ce_type': TYPE,
+    });
+    await eventually(async () => (await effects('tenant-d')).some((r: { n: number }) => r.n === 31));
+    expect((await effects('tenant-d')).map((r: { n: number }) => r.n)).toEqual([31]);
+  });
+
+  it('dead-letters poison messages at once (not a CloudEvent, or breaking the contract) while later events flow', async () => {
+    await transport.publish([{ topic: 'test.thing', key: 'p', value: 'not json at all', headers: {} }]);
+    const bad = toTransportMessage({ eventId: randomUUID(), tenantId: 'tenant-p', topic: 'test.thing', key: 'p', type: TYPE, source: 'test', subject: 'p', data: { n: 'forty' }, time: new Date().toISOString() });
+    await transport.publish([bad]);
+    await emit('tenant-p', { n: 41 });
+    await eventually(async () => (await effects('tenant-p')).length === 1);
+    await eventually(async () => dlq.filter((m) => m.key === 'p').length === 2);
+    const poison = dlq.filter((m) => m.key === 'p');
+    expect(poison.map((m) => m.headers['x-dlq-attempts'])).toEqual(['1', '1']);
+    expect(poison[0]!.headers['x-dlq-error-type']).toBe('MalformedEventError');
+    expect(poison[1]!.headers['x-dlq-error-type']).toBe('EventValidationError');
+  });
+
+  it('restores the producer trace on the consumer span', async () => {
+    const tracer = trace.getTracer('test');
+    let traceId = '';
+    await tracer.startActiveSpan('producer', async (span) => {
+      traceId = span.spanContext().traceId;
+      await emit('tenant-trace', { n: 50 });
+      span.end();
+    });
+    const rows = await eventually(async () => {
+      const r = await effects('tenant-trace');
+      return r.length ? r : undefined;
+    });
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(rows[0].trace_id).toBe(traceId);
+  });
+});
