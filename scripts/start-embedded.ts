@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevKeys } from '@commonhold/kit';
-import { startPlatform } from '@commonhold/platform';
+import { SERVICES, startPlatform } from '@commonhold/platform';
 
 const root = join(__dirname, '..');
 const dataDir = process.env.COMMONHOLD_DATA_DIR ?? join(root, '.data');
@@ -35,6 +35,10 @@ async function main() {
     appPassword,
     jwksFile: keys.jwksFile,
     gatewayPort: Number(process.env.GATEWAY_PORT ?? 4000),
+    // <SERVICE>_PORT (e.g. FUNDRAISING_PORT) moves a subgraph off its default port.
+    ports: Object.fromEntries(
+      SERVICES.map(({ def }) => [def.name, Number(process.env[`${def.name.toUpperCase().replace(/-/g, '_')}_PORT`] ?? 0)]).filter(([, p]) => p),
+    ),
     logLevel: process.env.LOG_LEVEL ?? 'warn',
     redisUrl: process.env.REDIS_URL,
   });

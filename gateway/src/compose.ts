@@ -51,6 +51,25 @@ export async function breakingChanges(before: GraphQLSchema, after: GraphQLSchem
  * "- BREAKING `Gift.amount`: …". Returns the unacknowledged ones.
  */
 export function unacknowledged(changes: BreakingChange[], changelog: string): BreakingChange[] {
-  const named = new Set([...changelog.matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+  const named = new Set(codeSpans(changelog));
   return changes.filter((c) => !named.has(c.path));
+}
+
+/**
+ * Markdown code spans (CommonMark): a run of n backticks closes at the next run of exactly n, an
+ * unmatched run is literal. Pairing single backticks naively lets one ``…`…`…`` example shift
+ * every later span, so paths named below it are missed.
+ */
+function codeSpans(markdown: string): string[] {
+  const spans: string[] = [];
+  const open = /`+/g;
+  for (let m = open.exec(markdown); m; m = open.exec(markdown)) {
+    const close = new RegExp(`(?<!\`)${m[0]}(?!\`)`, 'g');
+    close.lastIndex = open.lastIndex;
+    const end = close.exec(markdown);
+    if (!end) continue;
+    spans.push(markdown.slice(open.lastIndex, end.index).replace(/\s+/g, ' ').trim());
+    open.lastIndex = end.index + m[0].length;
+  }
+  return spans;
 }

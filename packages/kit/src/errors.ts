@@ -39,6 +39,19 @@ export const notFound = (field: string, message: string) => new AppError('NOT_FO
 export const unauthenticated = (message = 'A valid bearer token is required') => new AppError('UNAUTHENTICATED', message);
 export const forbidden = (message: string) => new AppError('FORBIDDEN', message);
 
+/**
+ * GraphQL's variable coercion errors name the offending path only in their message
+ * (`Variable "$input" got invalid value … at "input.amount"; Field "currency" of required type …`);
+ * lift it into `extensions.field` so clients get it the same way as our own input errors.
+ */
+export function fieldFromCoercionMessage(message: string): string | undefined {
+  const variable = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" got invalid value/.exec(message)?.[1];
+  if (!variable) return undefined;
+  const base = /got invalid value .*? at "([^"]+)";/.exec(message)?.[1] ?? variable;
+  const child = /; Field "([A-Za-z_][A-Za-z0-9_]*)" (?:of required type .* was not provided|is not defined by type)/.exec(message)?.[1];
+  return child ? `${base}.${child}` : base;
+}
+
 function codeOf(err: unknown): string | undefined {
   const ext = (err as { extensions?: { code?: unknown } } | undefined)?.extensions;
   return typeof ext?.code === 'string' ? ext.code : undefined;
@@ -53,9 +66,8 @@ export function formatError(formatted: GraphQLFormattedError, original: unknown)
   const code = codeOf(formatted) ?? codeOf((original as { originalError?: unknown })?.originalError);
   const { stacktrace: _s, http: _h, ...ext } = (formatted.extensions ?? {}) as Record<string, unknown>;
   if (code && (ERROR_CODES as readonly string[]).includes(code)) {
-    // Variable coercion errors name the path only in the message: lift it into `field`.
-    const at = code === 'BAD_USER_INPUT' && !ext.field ? /got invalid value .* at "([^"]+)"/.exec(formatted.message)?.[1] : undefined;
-    return { ...formatted, extensions: { ...ext, code, ...(at ? { field: at } : {}) } };
+    const field = code === 'BAD_USER_INPUT' ? fieldFromCoercionMessage(formatted.message) : undefined;
+    return { ...formatted, extensions: { ...ext, code, ...(field ? { field } : {}) } };
   }
   if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST' ||
       code === 'PERSISTED_QUERY_NOT_FOUND' || code === 'OPERATION_RESOLUTION_FAILURE') {

@@ -1,11 +1,11 @@
-import { GraphQLScalarType, Kind } from 'graphql';
-import { badInput } from './errors';
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function parseInstant(value: unknown): Date {
   if (typeof value !== 'string' || !ISO_INSTANT.test(value) || Number.isNaN(Date.parse(value))) {
-    throw badInput('DateTime', `Expected an ISO 8601 instant with a time zone (e.g. 2026-11-22T10:15:00Z), got ${JSON.stringify(value)}`);
+    // graphql-js prefixes this with the variable path; formatError lifts that path into `field`.
+    throw new GraphQLError(`Expected an ISO 8601 instant with a time zone (e.g. 2026-11-22T10:15:00Z), got ${JSON.stringify(value)}`);
   }
   return new Date(value);
 }

@@ -1,4 +1,4 @@
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 
@@ -13,7 +13,11 @@ export function startTelemetry(serviceName: string, otlpEndpoint?: string, instr
   if (sdk) return;
   sdk = new NodeSDK({
     serviceName,
-    ...(otlpEndpoint ? { traceExporter: new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/$/, '')}/v1/traces` }) } : { spanProcessors: [] }),
+    // With no exporter, a no-op processor still makes the SDK register a real tracer provider
+    // (an empty list registers none, and every trace id would be zeros).
+    ...(otlpEndpoint
+      ? { traceExporter: new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/$/, '')}/v1/traces` }) }
+      : { spanProcessors: [new tracing.NoopSpanProcessor()] }),
     instrumentations: instrument
       ? [
           getNodeAutoInstrumentations({

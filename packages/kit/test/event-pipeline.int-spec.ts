@@ -186,6 +186,7 @@ describe.each(factories)('event pipeline over the %s transport', (_name, make) =
       return r.length ? r : undefined;
     });
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(traceId).not.toBe('0'.repeat(32));
     expect(rows[0].trace_id).toBe(traceId);
   });
 });

@@ -41,6 +41,8 @@ export interface PlatformOptions {
   redisUrl?: string;
   /** 0 picks free ports (tests); undefined uses each service's default port. */
   basePort?: 0;
+  /** Port per service name, overriding the default (e.g. from FUNDRAISING_PORT). */
+  ports?: Record<string, number>;
   gatewayPort?: number;
   nodeEnv?: 'development' | 'test' | 'production';
   logLevel?: string;
@@ -85,7 +87,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       const config = loadConfig(schema, {
         NODE_ENV: opts.nodeEnv ?? 'development',
         LOG_LEVEL: opts.logLevel ?? 'info',
-        PORT: String(opts.basePort === 0 ? 0 : port),
+        PORT: String(opts.basePort === 0 ? 0 : (opts.ports?.[def.name] ?? port)),
         DATABASE_URL: provisioned[i]!.appUrl,
         JWKS_FILE: opts.jwksFile,
         ...(opts.kafkaBrokers ? { KAFKA_BROKERS: opts.kafkaBrokers } : {}),

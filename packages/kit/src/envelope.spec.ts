@@ -1,0 +1,102 @@
+import { fromTransportMessage, MalformedEventError, toTransportMessage, type OutboxEvent } from './envelope';
+import type { TransportMessage } from './transport/transport';
+
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+function buildEvent(overrides: Partial<OutboxEvent> = {}): OutboxEvent {
+  return {
+    eventId: '3b241101-e2bb-4255-8caf-4136c566a962',
+    tenantId: 'tenant-a',
+    topic: 'fundraising.gift',
+    key: 'gift-1',
+    type: 'commonhold.fundraising.gift.recorded.v1',
+    source: 'fundraising',
+    subject: 'gift-1',
+    data: { giftId: 'gift-1', amount: { amountMinor: 1250, currency: 'GBP' }, tags: ['a', 'b'] },
+    time: '2026-11-22T10:15:00.000Z',
+    traceparent: TRACEPARENT,
+    ...overrides,
+  };
+}
+
+describe('toTransportMessage', () => {
+  it('writes CloudEvents binary mode: ce_* headers, JSON value, topic and key', () => {
+    const sut = toTransportMessage(buildEvent());
+    expect(sut.topic).toBe('fundraising.gift');
+    expect(sut.key).toBe('gift-1');
+    expect(JSON.parse(sut.value)).toEqual(buildEvent().data);
+    expect(sut.headers).toMatchObject({
+      ce_specversion: '1.0',
+      ce_id: '3b241101-e2bb-4255-8caf-4136c566a962',
+      ce_type: 'commonhold.fundraising.gift.recorded.v1',
+      ce_source: 'fundraising',
+      ce_subject: 'gift-1',
+      ce_time: '2026-11-22T10:15:00.000Z',
+      ce_tenantid: 'tenant-a',
+      ce_datacontenttype: 'application/json',
+      traceparent: TRACEPARENT,
+    });
+    for (const v of Object.values(sut.headers)) expect(typeof v).toBe('string');
+  });
+
+  it.each([null, undefined])('omits the traceparent header when there is none (%p)', (traceparent) => {
+    expect(toTransportMessage(buildEvent({ traceparent })).headers).not.toHaveProperty('traceparent');
+  });
+});
+
+describe('fromTransportMessage', () => {
+  it('round-trips an outbox event', () => {
+    const e = buildEvent();
+    expect(fromTransportMessage(toTransportMessage(e))).toEqual({
+      id: e.eventId,
+      type: e.type,
+      source: e.source,
+      subject: e.subject,
+      tenantId: e.tenantId,
+      time: e.time,
+      data: e.data,
+      topic: e.topic,
+      traceparent: TRACEPARENT,
+    });
+  });
+
+  it.each<[string, unknown]>([
+    ['an array', [1, 2, 3]],
+    ['a number', 42],
+    ['null', null],
+    ['nested objects', { a: { b: { c: [true, false] } } }],
+  ])('round-trips data that is %s', (_name, data) => {
+    expect(fromTransportMessage(toTransportMessage(buildEvent({ data }))).data).toEqual(data);
+  });
+
+  // KNOWN BUG (reported): the SDK already JSON-decodes the value; fromTransportMessage decodes a
+  // string result a second time, so string payloads fail or change type. Flip to `it` when fixed.
+  it.failing.each(['hello', '123'])('round-trips string data %p unchanged', (data) => {
+    expect(fromTransportMessage(toTransportMessage(buildEvent({ data }))).data).toBe(data);
+  });
+
+  it('has no traceparent when the header is absent', () => {
+    expect(fromTransportMessage(toTransportMessage(buildEvent({ traceparent: null }))).traceparent).toBeUndefined();
+  });
+
+  const good = () => toTransportMessage(buildEvent());
+  const without = (m: TransportMessage, header: string): TransportMessage => {
+    const headers = { ...m.headers };
+    delete headers[header];
+    return { ...m, headers };
+  };
+
+  it.each<[string, () => TransportMessage, RegExp]>([
+    ['missing tenantid', () => without(good(), 'ce_tenantid'), /tenantid/],
+    ['empty tenantid', () => ({ ...good(), headers: { ...good().headers, ce_tenantid: '' } }), /tenantid/],
+    ['missing subject', () => without(good(), 'ce_subject'), /subject/],
+    ['non-JSON data', () => ({ ...good(), value: 'not json{' }), /.+/],
+    ['non-JSON data with a text content type', () => ({ ...good(), headers: { ...good().headers, 'content-type': 'text/plain' }, value: 'plain words' }), /not JSON/],
+    ['no headers', () => ({ ...good(), headers: undefined as unknown as Record<string, string> }), /not a CloudEvent/],
+    ['empty headers', () => ({ ...good(), headers: {} }), /not a CloudEvent/],
+  ])('refuses a message with %s as MalformedEventError', (_name, make, message) => {
+    const m = make();
+    expect(() => fromTransportMessage(m)).toThrow(MalformedEventError);
+    expect(() => fromTransportMessage(m)).toThrow(message);
+  });
+});

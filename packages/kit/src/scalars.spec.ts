@@ -1,0 +1,62 @@
+import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import { DateTimeScalar } from './scalars';
+
+const literal = (value: string): ValueNode => ({ kind: Kind.STRING, value });
+
+describe('DateTimeScalar', () => {
+  it.each<[string, string]>([
+    ['2026-11-22T10:15:00Z', '2026-11-22T10:15:00.000Z'],
+    ['2026-11-22T10:15Z', '2026-11-22T10:15:00.000Z'],
+    ['2026-11-22T10:15:00.123Z', '2026-11-22T10:15:00.123Z'],
+    ['2026-11-22T10:15:00.123456789Z', '2026-11-22T10:15:00.123Z'],
+    ['2026-11-22T11:15:00+01:00', '2026-11-22T10:15:00.000Z'],
+    ['2026-11-22T05:15:00-05:00', '2026-11-22T10:15:00.000Z'],
+    ['2026-11-22T00:30:00+05:30', '2026-11-21T19:00:00.000Z'],
+  ])('parses %s as the instant %s', (input, iso) => {
+    expect(DateTimeScalar.parseValue(input)).toEqual(new Date(iso));
+    expect(DateTimeScalar.parseLiteral(literal(input), undefined)).toEqual(new Date(iso));
+  });
+
+  it.each<[string, unknown]>([
+    ['no zone', '2026-11-22T10:15:00'],
+    ['date only', '2026-11-22'],
+    ['space instead of T', '2026-11-22 10:15:00Z'],
+    ['lowercase z', '2026-11-22T10:15:00z'],
+    ['offset without colon', '2026-11-22T10:15:00+0100'],
+    ['garbage', 'yesterday'],
+    ['empty', ''],
+    ['month 13', '2026-13-01T00:00:00Z'],
+    ['hour 25', '2026-01-01T25:00:00Z'],
+    ['minute 60', '2026-01-01T10:60:00Z'],
+    ['epoch number', 1_763_800_000_000],
+    ['null', null],
+    ['object', { at: '2026-11-22T10:15:00Z' }],
+  ])('refuses %s with BAD_USER_INPUT', (_name, value) => {
+    let err: unknown;
+    try {
+      DateTimeScalar.parseValue(value);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(GraphQLError);
+    expect((err as GraphQLError).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'DateTime' });
+    expect((err as GraphQLError).message).toContain(JSON.stringify(value));
+  });
+
+  // KNOWN BUG (reported): V8's Date.parse rolls impossible calendar dates over instead of refusing
+  // them, so these are accepted as a different day. Flip to `it` once parseInstant checks the date.
+  it.failing.each(['2026-02-30T10:00:00Z', '2026-04-31T10:00:00Z', '2026-01-01T24:00:00Z'])('refuses the impossible date %s', (value) => {
+    expect(() => DateTimeScalar.parseValue(value)).toThrow(GraphQLError);
+  });
+
+  it('refuses a non-string literal', () => {
+    expect(() => DateTimeScalar.parseLiteral({ kind: Kind.INT, value: '1763800000000' }, undefined)).toThrow(/ISO 8601 instant/);
+  });
+
+  it.each<[unknown, string]>([
+    [new Date('2026-11-22T11:15:00+01:00'), '2026-11-22T10:15:00.000Z'],
+    ['2026-11-22T11:15:00+01:00', '2026-11-22T10:15:00.000Z'],
+  ])('serialises %p as a UTC ISO string', (value, iso) => {
+    expect(DateTimeScalar.serialize(value)).toBe(iso);
+  });
+});
