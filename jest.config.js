@@ -10,6 +10,7 @@ module.exports = {
   },
   globalSetup: '<rootDir>/packages/testing/src/global-setup.js',
   globalTeardown: '<rootDir>/packages/testing/src/global-teardown.js',
+  reporters: ['default', '<rootDir>/packages/testing/src/summary-reporter.js'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

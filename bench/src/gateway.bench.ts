@@ -97,8 +97,8 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
   const connections = numArg(argv, 'connections', 8);
   const seconds = numArg(argv, 'seconds', 3);
   const rounds = numArg(argv, 'rounds', 5);
-  const warmup = numArg(argv, 'warmup', 2);
-  const pacedRounds = argv.includes('--no-paced') ? 0 : numArg(argv, 'paced-rounds', 3);
+  const warmup = numArg(argv, 'warmup', 4);
+  const pacedRounds = argv.includes('--no-paced') ? 0 : numArg(argv, 'paced-rounds', 2);
   const pacedSeconds = numArg(argv, 'paced-seconds', 2);
   const useRedis = flagArg(argv, 'redis');
 
@@ -106,6 +106,7 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
   const load = loadGenerator();
   let platform: Awaited<ReturnType<typeof startTestPlatform>> | undefined;
   const t0 = Date.now();
+  const host = machine(); // load average before the bench adds its own
   try {
     // Budgets far above what a bench can spend: this measures routing, not the limiter's refusals.
     platform = await startTestPlatform({ transport: 'in-process', rateLimit: { tenantPoints: 1e9, ipPoints: 1e9 } });
@@ -143,9 +144,8 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
       url: targets[name], connections, duration, method: 'POST', headers, body, expectBody: expect[name]!, ...(overallRate ? { overallRate } : {}),
     });
 
-    log(`warm-up ${warmup}s per target, ${connections} connections`);
-    await load.run(opts('gateway', warmup));
-    await load.run(opts('direct', warmup));
+    log(`warm-up ${warmup}s per target (alternating halves), ${connections} connections`);
+    for (let i = 0; i < 2; i++) for (const name of ['gateway', 'direct'] as const) await load.run(opts(name, warmup / 2));
 
     const closed = { gateway: newSide(), direct: newSide() };
     for (let r = 0; r < rounds; r++) {
@@ -183,7 +183,7 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
     return {
       bench: 'gateway',
       date: new Date().toISOString(),
-      machine: machine(),
+      machine: host,
       setup: {
         query: 'query BenchGift($id: ID!) { gift(id: $id) { id amount { amountMinor currency } } }',
         transport: 'in-process',
@@ -211,5 +211,5 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
 }
 
 export function machine() {
-  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  return { loadAvg1mBefore: round(os.loadavg()[0]!, 2), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` };
 }

@@ -128,6 +128,7 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
   const bursts = numArg(argv, 'bursts', 100);
   const burstGapMs = numArg(argv, 'burst-gap-ms', 30);
   const t0 = Date.now();
+  const host = machine(); // load average before the bench adds its own
 
   const infra = await provisionInfra({ kafka: true });
   const brokers = infra.kafkaBrokers!.split(',');
@@ -286,7 +287,7 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
     return {
       bench: 'outbox',
       date: new Date().toISOString(),
-      machine: machine(),
+      machine: host,
       setup: {
         kafka: infra.kafkaBrokers,
         kafkaStartedByBench: infra.kafkaStarted,

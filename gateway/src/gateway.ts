@@ -58,6 +58,25 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
+/**
+ * Node's fetch (undici pools keep-alive connections per subgraph origin), except that a subgraph's
+ * 400 carrying a GraphQL `errors` body (e.g. a variable that fails its scalar's coercion) is
+ * passed on as the GraphQL response it is, so its typed error and field reach the client instead
+ * of becoming an opaque downstream failure.
+ */
+export const subgraphFetch: typeof fetch = async (input, init) => {
+  const res = await fetch(input, init);
+  if (res.status !== 400 || !res.headers.get('content-type')?.includes('json')) return res;
+  const text = await res.text();
+  try {
+    const body = JSON.parse(text) as { errors?: unknown };
+    if (Array.isArray(body.errors) && body.errors.length) return new Response(text, { status: 200, headers: res.headers });
+  } catch {
+    // not JSON after all: fall through with the original status
+  }
+  return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+};
+
 /** Labels each operation's duration and outcome, like the subgraphs do. */
 function metricsPlugin(metrics: ReturnType<typeof createMetrics>): ApolloServerPlugin<GatewayContext> {
   return {
@@ -83,8 +102,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
-      // Node's fetch (undici) pools keep-alive connections per subgraph origin.
-      new ForwardingDataSource({ url: opts.subgraphUrls?.[name] ?? url, fetcher: fetch as never }),
+      new ForwardingDataSource({ url: opts.subgraphUrls?.[name] ?? url, fetcher: subgraphFetch as never }),
   });
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },

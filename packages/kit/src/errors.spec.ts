@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError, badInput, ERROR_CODES, formatError, unauthenticated } from './errors';
+import { AppError, badInput, ERROR_CODES, fieldFromCoercionMessage, formatError, unauthenticated } from './errors';
 
 /** What Apollo hands formatError: the formatted JSON plus the original (wrapped) error. */
 function apolloPair(message: string, extensions: Record<string, unknown>, originalError?: unknown): [GraphQLFormattedError, unknown] {
@@ -53,27 +53,42 @@ describe('formatError', () => {
     expect(formatError(formatted, original).extensions?.code).toBe('INTERNAL');
   });
 
+  // Real graphql-js 16 coercion messages (what Apollo reports as BAD_USER_INPUT).
   it.each<[string, string]>([
     ['Variable "$input" got invalid value 12.5 at "input.amount.amountMinor"; Int cannot represent non-integer value: 12.5', 'input.amount.amountMinor'],
-    ['Variable "$input" got invalid value "2026-01-01" at "input.receivedAt"; Expected an ISO 8601 instant with a time zone', 'input.receivedAt'],
-    // the offending value itself contains ` at "`: the path is still the last quoted location
-    ['Variable "$input" got invalid value "meet at \\"noon\\"" at "input.firstName"; String too long', 'input.firstName'],
+    ['Variable "$input" got invalid value "2026-01-01" at "input.receivedAt"; Expected an ISO 8601 instant with a time zone (e.g. 2026-11-22T10:15:00Z), got "2026-01-01"', 'input.receivedAt'],
+    ['Variable "$input" got invalid value { amountMinor: 1 } at "input.amount"; Field "currency" of required type "String!" was not provided.', 'input.amount.currency'],
+    ['Variable "$input" got invalid value { amountMinor: 1, currency: "GBP", extra: 1 } at "input.amount"; Field "extra" is not defined by type "MoneyInput".', 'input.amount.extra'],
+    ['Variable "$input" got invalid value 3 at "input.tags[1]"; String cannot represent a non string value: 3', 'input.tags[1]'],
+    ['Variable "$input" got invalid value 5; Expected type "CreateContactInput" to be an object.', 'input'],
+    // the offending value itself contains ` at "…"`: graphql-js escapes its quotes, so the path still wins
+    ['Variable "$input" got invalid value "meet at \\"noon\\";" at "input.firstName"; String cannot represent a non string value', 'input.firstName'],
   ])('lifts the path of a variable coercion error into extensions.field: %s', (message, field) => {
+    expect(fieldFromCoercionMessage(message)).toBe(field);
     const [formatted, original] = apolloPair(message, { code: 'BAD_USER_INPUT', stacktrace: ['x'] });
     const out = formatError(formatted, original);
     expect(out.message).toBe(message);
     expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT', field });
   });
 
-  it('does not override a field the error already names', () => {
-    const [formatted, original] = apolloPair('Variable "$input" got invalid value 1 at "input.a"; no', { code: 'BAD_USER_INPUT', field: 'input.b' });
-    expect(formatError(formatted, original).extensions?.field).toBe('input.b');
+  it('prefers the coerced path over a field a scalar attached to its own error', () => {
+    const [formatted, original] = apolloPair('Variable "$input" got invalid value "x" at "input.receivedAt"; Expected an ISO 8601 instant', { code: 'BAD_USER_INPUT', field: 'DateTime' });
+    expect(formatError(formatted, original).extensions?.field).toBe('input.receivedAt');
   });
 
-  it('adds no field when the coercion message has no path', () => {
-    const [formatted, original] = apolloPair('Variable "$input" of required type "CreateContactInput!" was not provided.', { code: 'BAD_USER_INPUT' });
-    expect(formatError(formatted, original).extensions).toEqual({ code: 'BAD_USER_INPUT' });
+  it('keeps the field of our own input errors', () => {
+    const err = badInput('input.email', 'email is not a valid email address');
+    expect(formatError({ message: err.message, extensions: err.extensions }, err).extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.email' });
   });
+
+  it.each(['Variable "$input" of required type "CreateContactInput!" was not provided.', 'first must be between 1 and 100', 'Variable "$input" was bad'])(
+    'finds no field in %p',
+    (message) => {
+      expect(fieldFromCoercionMessage(message)).toBeUndefined();
+      const [formatted, original] = apolloPair(message, { code: 'BAD_USER_INPUT' });
+      expect(formatError(formatted, original).extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    },
+  );
 
   it('only lifts a field for BAD_USER_INPUT', () => {
     const [formatted, original] = apolloPair('Variable "$input" got invalid value 1 at "input.a"; no', { code: 'CONFLICT' });

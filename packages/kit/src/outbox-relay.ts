@@ -45,6 +45,8 @@ export class OutboxRelay {
 
   constructor(private readonly opts: OutboxRelayOptions) {
     this.pool = new Pool({ connectionString: opts.databaseUrl, max: 2, application_name: `${opts.name}-outbox-relay` });
+    // An idle client dropped by the server must not crash the process; the next batch reconnects.
+    this.pool.on('error', (err) => opts.log.warn({ err }, 'outbox relay idle connection lost'));
   }
 
   isLeader(): boolean {

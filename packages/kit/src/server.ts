@@ -121,8 +121,6 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
     schema: buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
-    // Answer bad variables with 200 + a typed error: the gateway turns a subgraph 400 into INTERNAL.
-    status400ForVariableCoercionErrors: false,
     formatError: (formatted, error) => {
       const out = formatError(formatted, error);
       if (out.extensions?.code === 'INTERNAL') log.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'unhandled resolver error');

@@ -33,14 +33,14 @@ export async function testKeys() {
 }
 
 /** Polls `fn` until it returns a truthy value (eventual consistency), failing with the last value. */
-export async function eventually<T>(fn: () => Promise<T>, { timeoutMs = 15_000, intervalMs = 50 } = {}): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T>, { timeoutMs = 15_000, intervalMs = 50 } = {}): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastErr: unknown;
   while (Date.now() < deadline) {
     try {
       last = await fn();
-      if (last) return last;
+      if (last) return last as NonNullable<T>;
     } catch (err) {
       lastErr = err;
     }
