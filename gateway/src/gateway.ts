@@ -60,13 +60,13 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
 /**
  * Node's fetch (undici pools keep-alive connections per subgraph origin), except that a subgraph's
- * 400 carrying a GraphQL `errors` body (e.g. a variable that fails its scalar's coercion) is
- * passed on as the GraphQL response it is, so its typed error and field reach the client instead
- * of becoming an opaque downstream failure.
+ * non-2xx reply carrying a GraphQL `errors` body (a variable failing its scalar's coercion → 400,
+ * a disabled feature raised while building context → 500) is passed on as the GraphQL response it
+ * is, so its typed error and field reach the client instead of an opaque downstream failure.
  */
 export const subgraphFetch: typeof fetch = async (input, init) => {
   const res = await fetch(input, init);
-  if (res.status !== 400 || !res.headers.get('content-type')?.includes('json')) return res;
+  if (res.ok || !res.headers.get('content-type')?.includes('json')) return res;
   const text = await res.text();
   try {
     const body = JSON.parse(text) as { errors?: unknown };

@@ -25,3 +25,4 @@ export * from './transport/create-transport';
 export * from './scalars';
 export * from './service-main';
 export * from './load-sdl';
+export * from './event-catalog';

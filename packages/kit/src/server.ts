@@ -12,7 +12,8 @@ import express from 'express';
 import type { DocumentNode } from 'graphql';
 import type { DataSource, EntityManager, EntitySchema, MixedList } from 'typeorm';
 import type { Principal, TokenVerifier } from './auth';
-import type { BaseConfig } from './config';
+import { FEATURE_FLAGS, type BaseConfig, type FeatureFlag } from './config';
+import { requireFeature } from './flags';
 import { startConsumer, type ConsumerDefinition } from './consumer';
 import { createDataSource, migrationsApplied, withTenant } from './db';
 import { formatError } from './errors';
@@ -130,6 +131,10 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   });
   await apollo.start();
 
+  // A subgraph with its own flag (ENABLE_<NAME>) answers FEATURE_DISABLED to every operation when off.
+  const ownFlag = `ENABLE_${def.name.toUpperCase().replace(/-/g, '_')}`;
+  const serviceFlag = (FEATURE_FLAGS as readonly string[]).includes(ownFlag) ? (ownFlag as FeatureFlag) : undefined;
+
   let ready = true;
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -175,6 +180,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
         const requestId = requestScope.getStore()?.requestId ?? randomUUID();
         // A subgraph trusts no caller: every operation, `_entities` included, needs a valid token.
         const principal = await opts.verifyToken(req.headers.authorization);
+        if (serviceFlag) requireFeature(config, serviceFlag);
         const scope = requestScope.getStore();
         if (scope) {
           scope.tenantId = principal.tenantId;
