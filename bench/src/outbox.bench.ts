@@ -87,7 +87,7 @@ const stat = (xs: number[]) => ({
   p50: round(percentile(xs, 50)),
   p95: round(percentile(xs, 95)),
   p99: round(percentile(xs, 99)),
-  max: round(xs.reduce((a, b) => Math.max(a, b), Number.NaN)),
+  max: round(xs.length ? xs.reduce((a, b) => Math.max(a, b), -Infinity) : Number.NaN),
 });
 
 /** Observes every batch KafkaTransport.publish sends: when it started and when Kafka acked it. */
@@ -124,7 +124,7 @@ function instrument(transport: KafkaTransport) {
 
 /** Times the relay's own SQL by wrapping the clients its (private) pool hands out. */
 function timeRelaySql(relay: Relay) {
-  const totals = { claimMs: 0, deleteCommitMs: 0 };
+  const totals = { claimMs: 0, deleteCommitMs: 0, drains: 0 };
   const pool = (relay as unknown as { pool: { connect(): Promise<PoolClient> } }).pool;
   const connect = pool.connect.bind(pool);
   const wrapped = new WeakSet<PoolClient>();
@@ -135,6 +135,7 @@ function timeRelaySql(relay: Relay) {
       const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
       (client as unknown as { query: unknown }).query = async (...args: unknown[]) => {
         const sql = String(args[0]);
+        if (sql === 'BEGIN') totals.drains++;
         const t = performance.now();
         try {
           return await query(...args);
@@ -320,6 +321,7 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
     };
     const latencyWith = async (makeRelay: () => Relay, label: string) => {
       const r = makeRelay();
+      const sqlTimes = timeRelaySql(r);
       await r.start();
       await sleep(200);
       try {
@@ -331,8 +333,18 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
           const [id] = await commitEvents(ds, registry, [giftEvent(i)]);
           steadyCommits.set(id!, performance.now());
         }
-        const steady = { intervalMs, ...(await measure(steadyCommits)) };
-        log(`${label} latency (1 event/tx every ${intervalMs} ms): ${JSON.stringify(steady.commitToPublishMs)}`);
+        await probe.until(steadyCommits.size, 30_000).catch(() => undefined); // measure() reports a shortfall
+        // What one relay cycle costs when it carries a handful of events (empty claims included).
+        const kafkaMs = probe.publishMs.reduce((a, x) => a + x, 0);
+        const batches = probe.publishMs.length;
+        const cycle = {
+          drains: sqlTimes.drains,
+          claimMsPerDrain: round(sqlTimes.claimMs / sqlTimes.drains),
+          kafkaMsPerPublish: round(kafkaMs / batches),
+          deleteCommitMsPerPublish: round(sqlTimes.deleteCommitMs / batches),
+        };
+        const steady = { intervalMs, relayCycle: cycle, ...(await measure(steadyCommits)) };
+        log(`${label} latency (1 event/tx every ${intervalMs} ms): ${JSON.stringify(steady.commitToPublishMs)} cycle ${JSON.stringify(cycle)}`);
         const pairCommits = new Map<string, number>();
         for (let b = 0; b < bursts; b++) {
           await Promise.all(

@@ -172,6 +172,12 @@ describe('the API against the last release (schemas/api-baseline.graphql)', () =
     expect(left).toEqual([]);
   });
 
+  it('reads the committed CHANGELOG as markdown (its ``…`Gift.amount`…`` example acknowledges nothing)', () => {
+    const changelog = read('CHANGELOG.md');
+    const probe = (path: string) => ({ path, message: '' });
+    expect(unacknowledged([probe('Contact.volunteerProfile'), probe('Gift.amount')], changelog)).toEqual([probe('Gift.amount')]);
+  });
+
   it('would refuse an unannounced removal (Contact.email dropped from fundraising)', async () => {
     const baseline = buildSchema(read('api-baseline.graphql'));
     const changed = readSubgraphs(schemasDir).map((s) => (s.name === 'fundraising' ? { ...s, sdl: s.sdl.replace('  email: String\n', '') } : s));

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+export const gatewayConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  SUPERGRAPH_FILE: z.string().optional(),
+  JWKS_URL: z.url().optional(),
+  JWKS_FILE: z.string().optional(),
+  JWT_ISSUER: z.string().default('commonhold-identity'),
+  JWT_AUDIENCE: z.string().default('commonhold'),
+  REDIS_URL: z.string().optional(),
+  RATE_LIMIT_TENANT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  MAX_COST: z.coerce.number().int().min(1).default(5000),
+  MAX_ALIASES: z.coerce.number().int().min(1).default(15),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
+});
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+/** SUBGRAPH_<NAME>_URL overrides the routing URL composed into the supergraph. */
+export function subgraphUrlsFromEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    const m = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(k);
+    if (m && v) out[m[1]!.toLowerCase().replace(/_/g, '-')] = z.url().parse(v);
+  }
+  return out;
+}

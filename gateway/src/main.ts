@@ -1,0 +1,36 @@
+// Distributed-mode entry for the gateway: static supergraph, JWKS verification, Redis rate limits.
+import { startTelemetry } from '@commonhold/kit/src/telemetry';
+startTelemetry('gateway', process.env.OTEL_EXPORTER_OTLP_ENDPOINT); // before http loads
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLogger, createTokenVerifier, defaultSchemasDir, loadConfig } from '@commonhold/kit';
+import { gatewayConfigSchema, subgraphUrlsFromEnv } from './config';
+import { startGateway } from './gateway';
+
+async function main() {
+  const config = loadConfig(gatewayConfigSchema);
+  const log = createLogger('gateway', config.LOG_LEVEL);
+  const gw = await startGateway({
+    port: config.PORT,
+    supergraphSdl: readFileSync(config.SUPERGRAPH_FILE ?? join(defaultSchemasDir(), 'supergraph.graphql'), 'utf8'),
+    subgraphUrls: subgraphUrlsFromEnv(process.env),
+    verifyToken: createTokenVerifier({ jwksUrl: config.JWKS_URL, jwksFile: config.JWKS_FILE, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+    production: config.NODE_ENV === 'production',
+    limits: { maxDepth: config.MAX_DEPTH, maxCost: config.MAX_COST, maxAliases: config.MAX_ALIASES },
+    rateLimit: { redisUrl: config.REDIS_URL, tenantPoints: config.RATE_LIMIT_TENANT_PER_MINUTE, ipPoints: config.RATE_LIMIT_IP_PER_MINUTE },
+    log,
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, async () => {
+      log.info({ signal }, 'shutting down');
+      await gw.stop();
+      process.exit(0);
+    });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
