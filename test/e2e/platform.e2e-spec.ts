@@ -308,3 +308,14 @@ describe('audit and observability', () => {
     expect(metrics).toMatch(/events_consumed_total\{[^}]*outcome="processed"[^}]*\} [1-9]/);
   });
 });
+
+describe('forged cursors', () => {
+  it.each([
+    ['gifts', `query($a: String) { gifts(first: 2, after: $a) { edges { node { id } } } }`, '["garbage","x"]'],
+    ['contacts', `query($a: String) { contacts(first: 2, after: $a) { edges { node { id } } } }`, '[]'],
+    ['audit events', `query($a: String) { fundraisingAuditEvents(entityId: "x", first: 2, after: $a) { edges { node { id } } } }`, '["abc"]'],
+  ])('refuses a well-encoded cursor of the wrong shape on %s', async (_what, query, json) => {
+    const r = await acme(query, { a: Buffer.from(json).toString('base64url') });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+});

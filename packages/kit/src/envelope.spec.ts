@@ -69,9 +69,8 @@ describe('fromTransportMessage', () => {
     expect(fromTransportMessage(toTransportMessage(buildEvent({ data }))).data).toEqual(data);
   });
 
-  // KNOWN BUG (reported): the SDK already JSON-decodes the value; fromTransportMessage decodes a
-  // string result a second time, so string payloads fail or change type. Flip to `it` when fixed.
-  it.failing.each(['hello', '123'])('round-trips string data %p unchanged', (data) => {
+  // Regression: data was once JSON-decoded twice, so string payloads failed or changed type.
+  it.each(['hello', '123'])('round-trips string data %p unchanged', (data) => {
     expect(fromTransportMessage(toTransportMessage(buildEvent({ data }))).data).toBe(data);
   });
 

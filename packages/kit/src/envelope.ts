@@ -63,13 +63,13 @@ export function fromTransportMessage(m: TransportMessage): ReceivedEvent {
   const tenantId = (ce as unknown as { tenantid?: unknown }).tenantid;
   if (typeof tenantId !== 'string' || !tenantId) throw new MalformedEventError('CloudEvent lacks the tenantid extension');
   if (!ce.subject) throw new MalformedEventError('CloudEvent lacks a subject');
-  let data: unknown = ce.data;
-  if (typeof data === 'string') {
-    try {
-      data = JSON.parse(data);
-    } catch {
-      throw new MalformedEventError('CloudEvent data is not JSON');
-    }
+  // Decode the raw value once (the SDK's own decoding would turn a JSON string payload into a
+  // plain string, and decoding that again is wrong).
+  let data: unknown;
+  try {
+    data = JSON.parse(m.value);
+  } catch {
+    throw new MalformedEventError('CloudEvent data is not JSON');
   }
   return {
     id: ce.id,

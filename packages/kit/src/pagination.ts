@@ -15,14 +15,27 @@ export interface Connection<T> {
 
 export const encodeCursor = (parts: (string | number)[]): string => Buffer.from(JSON.stringify(parts)).toString('base64url');
 
-/** Validates `first`/`after`; a cursor is opaque to clients but must be one we issued. */
-export function parsePage(args: PageArgs, max = 100, dflt = 20): { limit: number; after: (string | number)[] | null } {
+/** What each position of a cursor must hold, so a forged cursor never reaches SQL. */
+export type CursorPart = 'instant' | 'uuid' | 'int';
+
+const CURSOR_CHECKS: Record<CursorPart, (v: unknown) => boolean> = {
+  instant: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) && !Number.isNaN(Date.parse(v)),
+  uuid: (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  int: (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0,
+};
+
+/**
+ * Validates `first`/`after`; a cursor is opaque to clients but must be one we issued: with `shape`
+ * given, each part must match it (e.g. `['instant', 'uuid']` for a created_at/id keyset).
+ */
+export function parsePage(args: PageArgs, max = 100, dflt = 20, shape?: CursorPart[]): { limit: number; after: (string | number)[] | null } {
   const limit = args.first ?? dflt;
   if (!Number.isInteger(limit) || limit < 1 || limit > max) throw badInput('first', `first must be between 1 and ${max}`);
   if (!args.after) return { limit, after: null };
   try {
     const parts = JSON.parse(Buffer.from(args.after, 'base64url').toString('utf8'));
-    if (!Array.isArray(parts) || !parts.every((p) => typeof p === 'string' || typeof p === 'number')) throw new Error('shape');
+    if (!Array.isArray(parts) || !parts.length || !parts.every((p) => typeof p === 'string' || typeof p === 'number')) throw new Error('shape');
+    if (shape && (parts.length !== shape.length || !shape.every((kind, i) => CURSOR_CHECKS[kind](parts[i])))) throw new Error('shape');
     return { limit, after: parts };
   } catch {
     throw badInput('after', 'after is not a valid cursor');

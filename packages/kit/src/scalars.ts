@@ -1,13 +1,22 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/** True when every field is in range for its calendar position (no 30 February, no hour 24). */
+function fieldsValid(m: RegExpExecArray): boolean {
+  const [y, mo, d, h, mi, s = '0', oh = '0', om = '0'] = m.slice(1).map((x) => x ?? '0');
+  const daysInMonth = new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate();
+  return Number(mo) >= 1 && Number(mo) <= 12 && Number(d) >= 1 && Number(d) <= daysInMonth && Number(h) <= 23 && Number(mi) <= 59 && Number(s) <= 59 && Number(oh) <= 23 && Number(om) <= 59;
+}
 
 function parseInstant(value: unknown): Date {
-  if (typeof value !== 'string' || !ISO_INSTANT.test(value) || Number.isNaN(Date.parse(value))) {
+  const m = typeof value === 'string' ? ISO_INSTANT.exec(value) : null;
+  // Date.parse would roll 2026-02-30 over to 2 March: check the calendar fields ourselves.
+  if (!m || !fieldsValid(m) || Number.isNaN(Date.parse(value as string))) {
     // graphql-js prefixes this with the variable path; formatError lifts that path into `field`.
     throw new GraphQLError(`Expected an ISO 8601 instant with a time zone (e.g. 2026-11-22T10:15:00Z), got ${JSON.stringify(value)}`);
   }
-  return new Date(value);
+  return new Date(value as string);
 }
 
 /** UTC instants in, ISO strings out. A value without a zone is refused rather than guessed. */

@@ -69,9 +69,20 @@ async function ensureRedis(state) {
   console.log(`[test infra] started redis-server on :${port}`);
 }
 
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 async function ensureKafka(state) {
   const { ensureBroker } = require(path.join(root, 'scripts', 'kafka', 'broker.js'));
-  const broker = await ensureBroker({ quiet: true });
+  // A broker of this run's own, on free ports: another test run on the machine can neither share
+  // our topics nor stop the broker under us. KAFKA_BROKERS (checked inside) skips all of this.
+  const broker = await ensureBroker({ quiet: true, port: await freePort(), controllerPort: await freePort() });
   if (broker.started) console.log(`[test infra] started Kafka ${broker.brokers}`);
   state.kafka = broker;
   process.env.KAFKA_BROKERS = broker.brokers;

@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import DataLoader from 'dataloader';
 import { In, type EntityManager } from 'typeorm';
-import { DateTimeScalar, parsePage, toConnection, type RequestContext, type AuditRow } from '@commonhold/kit';
+import { DateTimeScalar, parsePage, type CursorPart, toConnection, type RequestContext, type AuditRow } from '@commonhold/kit';
 import type { FundraisingConfig } from "../config";
 import { summariseGiving } from '../domain/giving-rollup';
 import { ContactEntity, type ContactRow } from '../entities/contact.entity';
@@ -42,7 +42,7 @@ const rollupLoader = (ctx: RequestContext) =>
 
 /** Keyset page over (created_at DESC, id DESC), optionally filtered by contact. */
 async function giftPage(ctx: RequestContext, args: { first?: number; after?: string }, contactId?: string) {
-  const { limit, after } = parsePage(args);
+  const { limit, after } = parsePage(args, 100, 20, KEYSET);
   const rows = await ctx.tx((m) => {
     const qb = m.getRepository(GiftEntity).createQueryBuilder('g').orderBy('g.created_at', 'DESC').addOrderBy('g.id', 'DESC').limit(limit + 1);
     if (contactId) qb.andWhere('g.contact_id = :contactId', { contactId });
@@ -51,6 +51,9 @@ async function giftPage(ctx: RequestContext, args: { first?: number; after?: str
   });
   return toConnection(rows, limit, (g) => [g.createdAt.toISOString(), g.id]);
 }
+
+/** Cursor of a (created_at DESC, id DESC) keyset page. */
+const KEYSET: CursorPart[] = ['instant', 'uuid'];
 
 const money = (amountMinor: number, currency: string) => ({ amountMinor, currency });
 
@@ -61,7 +64,7 @@ export const resolvers: GraphQLResolverMap<RequestContext> = {
     gift: (_: unknown, { id }: { id: string }, ctx: RequestContext) => giftLoader(ctx).load(id),
     gifts: (_: unknown, args: { first?: number; after?: string }, ctx: RequestContext) => giftPage(ctx, args),
     contacts: async (_: unknown, args: { first?: number; after?: string }, ctx: RequestContext) => {
-      const { limit, after } = parsePage(args);
+      const { limit, after } = parsePage(args, 100, 20, KEYSET);
       const rows = await ctx.tx((m) => {
         const qb = m.getRepository(ContactEntity).createQueryBuilder('c').orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1);
         if (after) qb.andWhere('(c.created_at, c.id) < (:at::timestamptz, :id::uuid)', { at: after[0], id: after[1] });
@@ -70,7 +73,7 @@ export const resolvers: GraphQLResolverMap<RequestContext> = {
       return toConnection(rows, limit, (c) => [c.createdAt.toISOString(), c.id]);
     },
     fundraisingAuditEvents: async (_: unknown, args: { entityId: string; first?: number; after?: string }, ctx: RequestContext) => {
-      const { limit, after } = parsePage(args);
+      const { limit, after } = parsePage(args, 100, 20, ['int']);
       const rows: AuditRow[] = await ctx.tx((m) =>
         m.query(`SELECT * FROM audit_events WHERE entity_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [args.entityId, after?.[0] ?? 0, limit + 1]),
       );
