@@ -10,12 +10,14 @@
  *    which shows the per-request latency the gateway adds when neither side is saturated.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startTestPlatform } from '@commonhold/testing/src/platform';
 import { provisionInfra, log } from './infra';
-import { flagArg, numArg, percentile, round } from './stats';
+import { flagArg, numArg, percentile, round, sleep } from './stats';
 
 interface LoadResult {
   latencies: Float64Array;
@@ -69,16 +71,23 @@ interface Side {
   latencies: number[];
   ok: number;
   seconds: number;
+  /** Main-thread (gateway + subgraphs) busy time, from event-loop utilisation. */
+  busyMs: number;
   rounds: { p50: number; p95: number; rps: number }[];
   failures: number;
 }
 
-const newSide = (): Side => ({ latencies: [], ok: 0, seconds: 0, rounds: [], failures: 0 });
+const newSide = (): Side => ({ latencies: [], ok: 0, seconds: 0, busyMs: 0, rounds: [], failures: 0 });
 
-function record(side: Side, r: LoadResult) {
+/** Runs one load and adds it to `side`, with the main thread's busy time over the same window. */
+async function measureInto(side: Side, run: () => Promise<LoadResult>) {
+  const before = performance.eventLoopUtilization();
+  const r = await run();
+  const elu = performance.eventLoopUtilization(before);
   for (const l of r.latencies) side.latencies.push(l);
   side.ok += r.ok;
   side.seconds += r.elapsedMs / 1000;
+  side.busyMs += elu.active;
   side.failures += r.bad + r.errors + r.timeouts + r.mismatches;
   side.rounds.push({ p50: round(percentile(r.latencies, 50)), p95: round(percentile(r.latencies, 95)), rps: round(r.ok / (r.elapsedMs / 1000)) });
 }
@@ -90,6 +99,9 @@ const summary = (s: Side) => ({
   rps: round(s.ok / s.seconds),
   requests: s.ok,
   failures: s.failures,
+  /** Milliseconds of main-thread work (gateway and/or subgraph JS) per request. */
+  mainThreadMsPerRequest: round(s.busyMs / s.ok),
+  mainThreadUtilisation: round(s.busyMs / 1000 / s.seconds),
   perRound: s.rounds,
 });
 
@@ -102,11 +114,11 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
   const pacedSeconds = numArg(argv, 'paced-seconds', 2);
   const useRedis = flagArg(argv, 'redis');
 
+  const t0 = Date.now();
+  const host = await machine(); // how busy the machine was before the bench adds its own load
   const infra = await provisionInfra({ redis: useRedis });
   const load = loadGenerator();
   let platform: Awaited<ReturnType<typeof startTestPlatform>> | undefined;
-  const t0 = Date.now();
-  const host = machine(); // load average before the bench adds its own
   try {
     // Budgets far above what a bench can spend: this measures routing, not the limiter's refusals.
     platform = await startTestPlatform({ transport: 'in-process', rateLimit: { tenantPoints: 1e9, ipPoints: 1e9 } });
@@ -150,7 +162,7 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
     const closed = { gateway: newSide(), direct: newSide() };
     for (let r = 0; r < rounds; r++) {
       const order: ('gateway' | 'direct')[] = r % 2 === 0 ? ['gateway', 'direct'] : ['direct', 'gateway'];
-      for (const name of order) record(closed[name], await load.run(opts(name, seconds)));
+      for (const name of order) await measureInto(closed[name], () => load.run(opts(name, seconds)));
       log(`round ${r + 1}/${rounds}: gateway ${JSON.stringify(closed.gateway.rounds.at(-1))} direct ${JSON.stringify(closed.direct.rounds.at(-1))}`);
     }
     const g = summary(closed.gateway);
@@ -162,7 +174,7 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
       const sides = { gateway: newSide(), direct: newSide() };
       for (let r = 0; r < pacedRounds; r++) {
         const order: ('gateway' | 'direct')[] = r % 2 === 0 ? ['gateway', 'direct'] : ['direct', 'gateway'];
-        for (const name of order) record(sides[name], await load.run(opts(name, pacedSeconds, rate)));
+        for (const name of order) await measureInto(sides[name], () => load.run(opts(name, pacedSeconds, rate)));
       }
       const pg = summary(sides.gateway);
       const pd = summary(sides.direct);
@@ -171,14 +183,14 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
         offeredRps: rate,
         rounds: pacedRounds,
         secondsPerRound: pacedSeconds,
-        gateway: { p50Ms: pg.p50Ms, p95Ms: pg.p95Ms, p99Ms: pg.p99Ms, rps: pg.rps, failures: pg.failures },
-        direct: { p50Ms: pd.p50Ms, p95Ms: pd.p95Ms, p99Ms: pd.p99Ms, rps: pd.rps, failures: pd.failures },
+        gateway: { p50Ms: pg.p50Ms, p95Ms: pg.p95Ms, p99Ms: pg.p99Ms, rps: pg.rps, failures: pg.failures, mainThreadMsPerRequest: pg.mainThreadMsPerRequest },
+        direct: { p50Ms: pd.p50Ms, p95Ms: pd.p95Ms, p99Ms: pd.p99Ms, rps: pd.rps, failures: pd.failures, mainThreadMsPerRequest: pd.mainThreadMsPerRequest },
         ratio: { p50: round(pg.p50Ms / pd.p50Ms), p95: round(pg.p95Ms / pd.p95Ms) },
         addedMs: { p50: round(pg.p50Ms - pd.p50Ms), p95: round(pg.p95Ms - pd.p95Ms) },
       };
     }
 
-    const ratio = { p50: round(g.p50Ms / d.p50Ms), p95: round(g.p95Ms / d.p95Ms), rps: round(g.rps / d.rps) };
+    const ratio = { p50: round(g.p50Ms / d.p50Ms), p95: round(g.p95Ms / d.p95Ms), rps: round(g.rps / d.rps), mainThreadMsPerRequest: round(g.mainThreadMsPerRequest / d.mainThreadMsPerRequest) };
     const targetsOk = { p50: ratio.p50 <= 1.3, p95: ratio.p95 <= 1.5, rps: ratio.rps >= 0.5 };
     return {
       bench: 'gateway',
@@ -210,6 +222,34 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
   }
 }
 
-export function machine() {
-  return { loadAvg1mBefore: round(os.loadavg()[0]!, 2), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` };
+/** Host facts plus how busy the machine was just before the bench (other work skews results). */
+export async function machine() {
+  const busyBeforePct = await cpuBusyPct(1000);
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memGb: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAvg1mBefore: round(os.loadavg()[0]!, 2),
+    cpuBusyBeforePct: busyBeforePct,
+  };
+}
+
+/** Share of all CPUs busy over `ms` (from /proc/stat; undefined where there is none). */
+async function cpuBusyPct(ms: number): Promise<number | undefined> {
+  const read = () => {
+    try {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      const idle = f[3]! + (f[4] ?? 0);
+      return { idle, total: f.reduce((a, b) => a + b, 0) };
+    } catch {
+      return undefined;
+    }
+  };
+  const a = read();
+  await sleep(ms);
+  const b = read();
+  if (!a || !b || b.total === a.total) return undefined;
+  return round((1 - (b.idle - a.idle) / (b.total - a.total)) * 100, 1);
 }

@@ -166,7 +166,7 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
   const comparePatched = !argv.includes('--no-patched');
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const t0 = Date.now();
-  const host = machine(); // load average before the bench adds its own
+  const host = await machine(); // how busy the machine was before the bench adds its own load
 
   const infra = await provisionInfra({ kafka: true });
   const brokers = infra.kafkaBrokers!.split(',');

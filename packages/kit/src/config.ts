@@ -39,6 +39,7 @@ export const baseConfigSchema = z.object({
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   CONSUMER_BACKOFF_MS: z.coerce.number().int().min(0).default(200),
+  CONSUMER_LAG_SAMPLE_MS: z.coerce.number().int().min(100).default(15_000),
   ...Object.fromEntries(FEATURE_FLAGS.map((f) => [f, bool(f !== 'ENABLE_HTTPONLY_AUTH')])) as Record<
     FeatureFlag,
     ReturnType<typeof bool>

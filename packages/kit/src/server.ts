@@ -107,11 +107,28 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const relay = new OutboxRelay({ databaseUrl: config.DATABASE_URL, transport, log, metrics, batchSize: config.OUTBOX_BATCH_SIZE, name: def.name });
   await relay.start();
   const subscriptions: Subscription[] = [];
-  for (const c of def.consumers?.(runtime) ?? []) {
+  const consumerDefs = def.consumers?.(runtime) ?? [];
+  for (const c of consumerDefs) {
     subscriptions.push(
       await startConsumer(c, { ds, transport, registry, log, metrics, maxAttempts: config.CONSUMER_MAX_ATTEMPTS, backoffMs: config.CONSUMER_BACKOFF_MS }),
     );
   }
+
+  // consumer_lag_messages: sampled, not per message (a broker round trip per group and topic).
+  const sampleLag = async () => {
+    for (const c of consumerDefs) {
+      for (const topic of c.topics) {
+        try {
+          metrics.consumerLag.set({ topic, group: c.group }, await transport.lag(c.group, topic));
+        } catch (err) {
+          log.warn({ err, topic, group: c.group }, 'consumer lag sample failed');
+        }
+      }
+    }
+  };
+  await sampleLag();
+  const lagTimer = setInterval(() => void sampleLag(), config.CONSUMER_LAG_SAMPLE_MS);
+  lagTimer.unref();
 
   const app = express();
   app.disable('x-powered-by');
@@ -210,6 +227,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const stop = () =>
     (stopping ??= (async () => {
       ready = false;
+      clearInterval(lagTimer);
       await apollo.stop(); // drains in-flight requests and closes the HTTP server
       for (const s of subscriptions) await s.stop();
       await relay.stop(); // publishes what is already committed

@@ -25,7 +25,7 @@ export async function startTestPlatform(opts: { transport: 'kafka' | 'in-process
     gatewayPort: 0,
     nodeEnv: 'test',
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
-    env: { CONSUMER_BACKOFF_MS: '20', CONSUMER_MAX_ATTEMPTS: '3', ...opts.env },
+    env: { CONSUMER_BACKOFF_MS: '20', CONSUMER_MAX_ATTEMPTS: '3', CONSUMER_LAG_SAMPLE_MS: '200', ...opts.env },
     rateLimit: { keyPrefix: `${prefix}rl`, ...opts.rateLimit },
   });
   const tokens = new Map<string, string>();
