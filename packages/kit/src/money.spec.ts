@@ -1,16 +1,5 @@
-import { AppError } from './errors';
+import { caught } from '@commonhold/testing/src/caught';
 import { parseMoney } from './money';
-
-/** Runs `fn` and returns the AppError it threw (fails the test if it did not throw one). */
-function caught(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
 
 describe('parseMoney', () => {
   it.each([

@@ -1,17 +1,7 @@
-import { AppError } from './errors';
+import { caught } from '@commonhold/testing/src/caught';
 import { encodeCursor, parsePage, toConnection } from './pagination';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
-
-function caught(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
 
 describe('parsePage', () => {
   it.each<[string, { first?: number | null }, number]>([

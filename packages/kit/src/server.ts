@@ -7,7 +7,6 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { context as otelContext, propagation, trace, SpanKind } from '@opentelemetry/api';
 import express from 'express';
 import type { DocumentNode } from 'graphql';
 import type { DataSource, EntityManager, EntitySchema, MixedList } from 'typeorm';
@@ -22,6 +21,7 @@ import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { OutboxRelay } from './outbox-relay';
 import { requestScope } from './request-context';
+import { mountHttpMetrics, requestScopeMiddleware } from './http-observability';
 import type { Subscription, Transport } from './transport/transport';
 
 /** Everything a resolver may touch: who is calling, and a tenant-scoped transaction. */
@@ -75,7 +75,6 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-const tracer = trace.getTracer('commonhold-kit');
 
 function metricsPlugin(metrics: Metrics): ApolloServerPlugin<RequestContext> {
   return {
@@ -153,14 +152,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const serviceFlag = (FEATURE_FLAGS as readonly string[]).includes(ownFlag) ? (ownFlag as FeatureFlag) : undefined;
 
   let ready = true;
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const route = req.path === '/graphql' || req.path === '/health' || req.path === '/ready' || req.path === '/metrics' ? req.path : 'other';
-      metrics.httpRequestDuration.observe({ method: req.method, route, status_code: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
-    });
-    next();
-  });
+  mountHttpMetrics(app, metrics);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: def.name });
   });
@@ -177,21 +169,11 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
     const ok = Object.values(checks).every(Boolean);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
 
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    (req, res, next) => {
-      const requestId = (req.header('x-request-id') ?? '').slice(0, 128) || randomUUID();
-      res.setHeader('x-request-id', requestId);
-      const parent = propagation.extract(otelContext.active(), req.headers);
-      const span = tracer.startSpan(`${def.name} graphql`, { kind: SpanKind.SERVER }, parent);
-      res.on('finish', () => span.end());
-      otelContext.with(trace.setSpan(parent, span), () => requestScope.run({ requestId, traceId: span.spanContext().traceId }, next));
-    },
+    requestScopeMiddleware(`${def.name} graphql`),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = requestScope.getStore()?.requestId ?? randomUUID();

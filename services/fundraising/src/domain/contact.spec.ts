@@ -1,17 +1,7 @@
-import { AppError } from '@commonhold/kit';
+import { caught } from '@commonhold/testing/src/caught';
 import { validateNewContact } from './contact';
 
 const buildInput = (overrides: Record<string, unknown> = {}) => ({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.org', ...overrides });
-
-function caught(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
 
 describe('validateNewContact', () => {
   it('returns the normalised contact', () => {
