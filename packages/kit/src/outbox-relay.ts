@@ -40,6 +40,8 @@ export class OutboxRelay {
   private listener?: Client;
   private running = false;
   private wake?: () => void;
+  /** Set by every NOTIFY, cleared before each claim: a commit during a batch is never missed. */
+  private notified = false;
   private loop?: Promise<void>;
   private leader = false;
 
@@ -57,7 +59,10 @@ export class OutboxRelay {
     this.running = true;
     this.listener = new Client({ connectionString: this.opts.databaseUrl, application_name: `${this.opts.name}-outbox-listen` });
     await this.listener.connect();
-    this.listener.on('notification', () => this.wake?.());
+    this.listener.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
     this.listener.on('error', (err) => this.opts.log.error({ err }, 'outbox listener connection failed'));
     await this.listener.query('LISTEN outbox');
     this.loop = this.run();
@@ -91,8 +96,11 @@ export class OutboxRelay {
           this.leader = r.rows[0].ok === true;
         }
         if (this.leader) {
+          this.notified = false;
           const n = await this.drainBatch();
-          if (n >= (this.opts.batchSize ?? 500)) continue;
+          // A full batch may have left more behind; a NOTIFY during the batch means a commit our
+          // claim may not have seen. Either way go again instead of sleeping until the next poll.
+          if (n >= (this.opts.batchSize ?? 500) || this.notified) continue;
         }
       } catch (err) {
         this.opts.log.error({ err }, 'outbox relay batch failed; will retry');
@@ -108,13 +116,17 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * One batch in three round trips: BEGIN + relay flag; claim-and-delete the oldest rows (skipping
+   * rows another transaction holds); publish, then COMMIT. A failed publish rolls back, so the rows
+   * come back for the next attempt; a crash after Kafka's ack republishes them (consumers dedupe).
+   */
   private async drainBatch(): Promise<number> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query(`SELECT set_config('app.outbox_relay', 'on', true)`);
+      await client.query(`BEGIN; SELECT set_config('app.outbox_relay', 'on', true)`);
       const { rows } = await client.query<OutboxRow>(
-        `SELECT * FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING *`,
         [this.opts.batchSize ?? 500],
       );
       if (!rows.length) {
@@ -122,6 +134,7 @@ export class OutboxRelay {
         this.opts.metrics?.outboxLag.set(0);
         return 0;
       }
+      rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)); // RETURNING does not keep the claim's order
       this.opts.metrics?.outboxLag.set((Date.now() - rows[0]!.created_at.getTime()) / 1000);
       const events: OutboxEvent[] = rows.map((r) => ({
         eventId: r.event_id,
@@ -136,7 +149,6 @@ export class OutboxRelay {
         traceparent: r.traceparent,
       }));
       await this.opts.transport.publish(events.map(toTransportMessage));
-      await client.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       await client.query('COMMIT');
       for (const e of events) this.opts.metrics?.eventsPublished.inc({ topic: e.topic });
       return rows.length;
