@@ -112,4 +112,32 @@ describe('createTokenVerifier', () => {
   it('needs a JWKS source', () => {
     expect(() => createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE })).toThrow(/JWKS_URL or JWKS_FILE/);
   });
+
+  describe('verified-token cache', () => {
+    let jwksFile: string;
+    beforeAll(async () => {
+      jwksFile = (await ensureDevKeys(dirs[0]!)).jwksFile;
+    });
+    afterEach(() => jest.useRealTimers());
+
+    it('stops accepting a cached token once it has expired', async () => {
+      const cached = createTokenVerifier({ jwksFile, issuer: ISSUER, audience: AUDIENCE, cacheTtlMs: 3_600_000 });
+      const now = Math.floor(Date.now() / 1000);
+      const token = `Bearer ${await rawToken(priv, { sub: 'u', tid: 't' }, { exp: now + 2 })}`;
+      await expect(cached(token)).resolves.toMatchObject({ tenantId: 't' });
+      jest.useFakeTimers({ now: Date.now() + 5_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      await expect(cached(token)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    });
+
+    it('never serves a forged token from the cache, even after the genuine one was cached', async () => {
+      const cached = createTokenVerifier({ jwksFile, issuer: ISSUER, audience: AUDIENCE });
+      const genuine = await signToken(priv, { tenantId: 'tenant-a' });
+      await expect(cached(`Bearer ${genuine}`)).resolves.toMatchObject({ tenantId: 'tenant-a' });
+      const [h, p] = genuine.split('.');
+      const forged = `${h}.${p}.${Buffer.from('not the signature').toString('base64url')}`;
+      await expect(cached(`Bearer ${forged}`)).rejects.toBeInstanceOf(AppError);
+      const otherKey = await signToken(otherPriv, { tenantId: 'tenant-a' });
+      await expect(cached(`Bearer ${otherKey}`)).rejects.toBeInstanceOf(AppError);
+    });
+  });
 });

@@ -24,6 +24,12 @@ export interface VerifierOptions {
   jwksFile?: string;
   issuer: string;
   audience: string;
+  /**
+   * How long a verified token's principal is reused without re-checking its signature (never past
+   * its `exp`). Signature checks dominate auth cost and every hop repeats them; 0 disables.
+   */
+  cacheTtlMs?: number;
+  cacheMaxEntries?: number;
 }
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<Principal>;
@@ -35,17 +41,38 @@ export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
   else if (opts.jwksFile) keys = createLocalJWKSet(JSON.parse(readFileSync(opts.jwksFile, 'utf8')));
   else throw new Error('JWKS_URL or JWKS_FILE must be set: a subgraph never accepts unverified callers');
 
+  const ttl = opts.cacheTtlMs ?? 60_000;
+  const max = opts.cacheMaxEntries ?? 10_000;
+  // Insertion-ordered Map as a small LRU: re-inserted on hit, oldest evicted first.
+  const cache = new Map<string, { principal: Principal; until: number }>();
+
   return async (authorization) => {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    if (!match?.[1]) throw unauthenticated();
-    let payload: unknown;
+    const token = match?.[1];
+    if (!token) throw unauthenticated();
+    const now = Date.now();
+    const hit = cache.get(token);
+    if (hit) {
+      cache.delete(token);
+      if (hit.until > now) {
+        cache.set(token, hit);
+        return hit.principal;
+      }
+    }
+    let payload: { exp?: number } & Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(match[1], keys, { issuer: opts.issuer, audience: opts.audience, algorithms: ['ES256', 'RS256', 'EdDSA'] }));
+      ({ payload } = await jwtVerify(token, keys, { issuer: opts.issuer, audience: opts.audience, algorithms: ['ES256', 'RS256', 'EdDSA'] }));
     } catch {
       throw unauthenticated('The bearer token is invalid or expired');
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw unauthenticated('The bearer token lacks valid sub/tid claims');
-    return { userId: claims.data.sub, tenantId: claims.data.tid, roles: claims.data.roles, scope: claims.data.scope };
+    const principal: Principal = { userId: claims.data.sub, tenantId: claims.data.tid, roles: claims.data.roles, scope: claims.data.scope };
+    if (ttl > 0) {
+      const until = Math.min(now + ttl, typeof payload.exp === 'number' ? payload.exp * 1000 : now + ttl);
+      cache.set(token, { principal, until });
+      if (cache.size > max) cache.delete(cache.keys().next().value!);
+    }
+    return principal;
   };
 }
