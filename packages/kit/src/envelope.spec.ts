@@ -1,4 +1,4 @@
-import { fromTransportMessage, MalformedEventError, toTransportMessage, type OutboxEvent } from './envelope';
+import { fromTransportMessage, MalformedEventError, toTransportMessage, toTransportMessageViaSdk, type OutboxEvent } from './envelope';
 import type { TransportMessage } from './transport/transport';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -20,6 +20,19 @@ function buildEvent(overrides: Partial<OutboxEvent> = {}): OutboxEvent {
 }
 
 describe('toTransportMessage', () => {
+  it.each([
+    ['an object payload', {}],
+    ['a traceparent', { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }],
+    ['a string payload', { data: 'hello' }],
+    ['a nested payload with unicode', { data: { name: 'Zoë “quoted”', amounts: [1, 2], nested: { ok: true } } }],
+  ])('encodes exactly as the CloudEvents SDK does, with %s', (_what, overrides) => {
+    const event = buildEvent(overrides as Partial<OutboxEvent>);
+    const sut = toTransportMessage(event);
+    const sdk = toTransportMessageViaSdk(event);
+    expect(sut).toEqual(sdk);
+    expect(Object.keys(sut.headers).sort()).toEqual(Object.keys(sdk.headers).sort());
+  });
+
   it('writes CloudEvents binary mode: ce_* headers, JSON value, topic and key', () => {
     const sut = toTransportMessage(buildEvent());
     expect(sut.topic).toBe('fundraising.gift');

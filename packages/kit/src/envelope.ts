@@ -28,8 +28,31 @@ export interface ReceivedEvent<T = unknown> {
   traceparent?: string;
 }
 
-/** CloudEvents 1.0 in Kafka binary mode: attributes as `ce_*` headers, data as the JSON value. */
+/**
+ * CloudEvents 1.0 in Kafka binary mode: attributes as `ce_*` headers, data as the JSON value.
+ * Built directly rather than through `new CloudEvent` + `Kafka.binary` (16–30 µs per event on the
+ * relay's hot path); `envelope.spec.ts` asserts the result equals the SDK's for the same event, and
+ * consumers still parse with the SDK.
+ */
 export function toTransportMessage(e: OutboxEvent): TransportMessage {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ce_id: e.eventId,
+    ce_time: e.time,
+    ce_type: e.type,
+    ce_source: e.source,
+    ce_specversion: '1.0',
+    ce_datacontenttype: 'application/json',
+    ce_subject: e.subject,
+    ce_tenantid: e.tenantId,
+    ce_partitionkey: e.key,
+  };
+  if (e.traceparent) headers.traceparent = e.traceparent;
+  return { topic: e.topic, key: e.key, value: JSON.stringify(e.data), headers };
+}
+
+/** The SDK's own binary-mode encoding of the same event (the reference the fast path is held to). */
+export function toTransportMessageViaSdk(e: OutboxEvent): TransportMessage {
   const ce = new CloudEvent<string>({
     id: e.eventId,
     type: e.type,

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type Consumer, type Producer, type IHeaders } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer, type IHeaders } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { MessageHandler, Subscription, Transport, TransportMessage } from './transport';
 
@@ -43,6 +43,8 @@ export class KafkaTransport implements Transport {
       logLevel: logLevel.WARN,
       logCreator: () => ({ level, log }) => {
         const { message, ...extra } = log;
+        // Retries are bounded on purpose (see connect()); kafkajs warns about that on every connect.
+        if (/Limiting retries for the idempotent producer/.test(message)) return void opts.log?.debug(extra, `kafka: ${message}`);
         if (level <= logLevel.ERROR) opts.log?.error(extra, `kafka: ${message}`);
         else if (level <= logLevel.WARN) opts.log?.warn(extra, `kafka: ${message}`);
       },
@@ -53,7 +55,15 @@ export class KafkaTransport implements Transport {
   async connect(): Promise<void> {
     this.admin = this.kafka.admin();
     await this.admin.connect();
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // Idempotent (no duplicates from a send's own retries) with bounded retries: the outbox relay
+    // must fail and roll back its claim rather than hang in an outage; consumers dedupe by event id,
+    // so a batch re-sent after a failure is harmless.
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner, // Java-compatible murmur2: same key → same partition as other clients
+    });
     await this.producer.connect();
     this.connected = true;
   }
@@ -83,7 +93,11 @@ export class KafkaTransport implements Transport {
     if (!messages.length) return;
     await this.ensureTopics(messages.map((m) => m.topic));
     const byTopic = new Map<string, TransportMessage[]>();
-    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    for (const m of messages) {
+      const list = byTopic.get(m.topic);
+      if (list) list.push(m);
+      else byTopic.set(m.topic, [m]);
+    }
     await this.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, ms]) => ({
