@@ -39,6 +39,10 @@ export const baseConfigSchema = z.object({
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   CONSUMER_BACKOFF_MS: z.coerce.number().int().min(0).default(200),
+  /** Canary drills only: `errors:<fraction>` or `latency:<ms>` on GraphQL requests. */
+  FAULT_INJECTION: z.string().optional(),
+  /** FAULT_INJECTION is refused under NODE_ENV=production unless this is true (a staging drill). */
+  ALLOW_FAULT_INJECTION: z.enum(['true', 'false']).default('false'),
   CONSUMER_LAG_SAMPLE_MS: z.coerce.number().int().min(100).default(15_000),
   ...Object.fromEntries(FEATURE_FLAGS.map((f) => [f, bool(f !== 'ENABLE_HTTPONLY_AUTH')])) as Record<
     FeatureFlag,

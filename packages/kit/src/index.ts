@@ -27,3 +27,4 @@ export * from './service-main';
 export * from './load-sdl';
 export * from './event-catalog';
 export * from './http-observability';
+export * from './fault-injection';

@@ -22,6 +22,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { OutboxRelay } from './outbox-relay';
 import { requestScope } from './request-context';
 import { mountHttpMetrics, requestScopeMiddleware } from './http-observability';
+import { faultInjection, parseFaultSpec } from './fault-injection';
 import type { Subscription, Transport } from './transport/transport';
 
 /** Everything a resolver may touch: who is calling, and a tenant-scoped transaction. */
@@ -170,8 +171,12 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
   });
 
+  const fault = parseFaultSpec(config.FAULT_INJECTION);
+  if (fault && production && config.ALLOW_FAULT_INJECTION !== 'true') throw new Error('FAULT_INJECTION is refused in production without ALLOW_FAULT_INJECTION=true');
+  if (fault) log.warn({ fault }, 'FAULT INJECTION ENABLED: this instance misbehaves on purpose (canary drill)');
   app.use(
     '/graphql',
+    ...(fault ? [faultInjection(fault)] : []),
     express.json({ limit: '1mb' }),
     requestScopeMiddleware(`${def.name} graphql`),
     expressMiddleware(apollo, {
