@@ -321,3 +321,17 @@ describe('forged cursors', () => {
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 });
+
+describe('volunteer registration races', () => {
+  it('registers a contact once under concurrent requests with different keys; the others get CONFLICT', async () => {
+    const contactId = await newContact();
+    const codes = await eventually(async () => {
+      const results = await Promise.all(Array.from({ length: 6 }, () => acme(REGISTER, { input: { contactId, idempotencyKey: key() } })));
+      const c = results.map((r) => (r.errors?.[0]?.extensions?.code as string | undefined) ?? 'OK');
+      return c.every((x) => x === 'NOT_FOUND') ? undefined : c; // projection not there yet: nothing written, go again
+    });
+    expect(codes.filter((c) => c === 'OK')).toHaveLength(1);
+    // a request that ran before volunteers learned the contact may say NOT_FOUND; none may fail otherwise
+    expect(codes.filter((c) => c !== 'OK').every((c) => c === 'CONFLICT' || c === 'NOT_FOUND')).toBe(true);
+  });
+});

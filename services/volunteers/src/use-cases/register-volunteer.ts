@@ -17,12 +17,19 @@ export async function registerVolunteer(m: EntityManager, cmd: RegisterVolunteer
     const { contactId } = cmd.input;
     const known = UUID.test(contactId) ? await m.getRepository(KnownContactEntity).findOneBy({ contactId }) : null;
     if (!known) throw notFound('input.contactId', `No contact ${contactId} is known to volunteers`);
-    const profiles = m.getRepository(VolunteerProfileEntity);
-    if (await profiles.findOneBy({ contactId })) {
+    const profile = { tenantId: cmd.tenantId, contactId, status: 'ACTIVE' as const, registeredAt: new Date() };
+    // Atomic: of two concurrent registrations (different keys) exactly one inserts; the other gets CONFLICT.
+    const inserted = await m
+      .getRepository(VolunteerProfileEntity)
+      .createQueryBuilder()
+      .insert()
+      .values(profile)
+      .orIgnore()
+      .returning(['contactId'])
+      .execute();
+    if (!inserted.raw.length) {
       throw new AppError('CONFLICT', `Contact ${contactId} is already registered as a volunteer`, { field: 'input.contactId' });
     }
-    const profile = { tenantId: cmd.tenantId, contactId, status: 'ACTIVE' as const, registeredAt: new Date() };
-    await profiles.insert(profile);
     await writeAudit(m, { tenantId: cmd.tenantId, actor: cmd.actor, action: 'volunteer.registered', entityType: 'VolunteerProfile', entityId: contactId, after: profile });
     return { contactId };
   });
