@@ -28,3 +28,4 @@ export * from './load-sdl';
 export * from './event-catalog';
 export * from './http-observability';
 export * from './fault-injection';
+export * from './sql-migration';

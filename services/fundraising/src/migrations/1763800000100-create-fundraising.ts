@@ -1,48 +1,40 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { tenantRlsSql } from '@commonhold/kit';
+import { sqlMigration, tenantRlsSql } from '@commonhold/kit';
 
-export class CreateFundraising1763800000100 implements MigrationInterface {
-  name = 'CreateFundraising1763800000100';
-
-  async up(q: QueryRunner): Promise<void> {
-    const statements = [
-      `CREATE TABLE contacts (
-        id uuid PRIMARY KEY,
-        tenant_id text NOT NULL,
-        first_name text NOT NULL,
-        last_name text NOT NULL,
-        email text,
-        created_at timestamptz NOT NULL DEFAULT now()
-      )`,
-      `CREATE INDEX contacts_page ON contacts (tenant_id, created_at DESC, id DESC)`,
-      ...tenantRlsSql('contacts'),
-      `CREATE TABLE gifts (
-        id uuid PRIMARY KEY,
-        tenant_id text NOT NULL,
-        contact_id uuid NOT NULL REFERENCES contacts (id),
-        amount_minor bigint NOT NULL CHECK (amount_minor > 0),
-        currency char(3) NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
-        received_at timestamptz NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now()
-      )`,
-      `CREATE INDEX gifts_page ON gifts (tenant_id, created_at DESC, id DESC)`,
-      `CREATE INDEX gifts_contact ON gifts (tenant_id, contact_id, created_at DESC, id DESC)`,
-      ...tenantRlsSql('gifts'),
-      `CREATE TABLE giving_rollups (
-        tenant_id text NOT NULL,
-        contact_id uuid NOT NULL REFERENCES contacts (id),
-        currency char(3) NOT NULL,
-        total_minor bigint NOT NULL,
-        gift_count int NOT NULL,
-        last_gift_date timestamptz,
-        PRIMARY KEY (tenant_id, contact_id, currency)
-      )`,
-      ...tenantRlsSql('giving_rollups'),
-    ];
-    for (const s of statements) await q.query(s);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    for (const t of ['giving_rollups', 'gifts', 'contacts']) await q.query(`DROP TABLE ${t}`);
-  }
-}
+export const CreateFundraising1763800000100 = sqlMigration(
+  'CreateFundraising1763800000100',
+  [
+    `CREATE TABLE contacts (
+      id uuid PRIMARY KEY,
+      tenant_id text NOT NULL,
+      first_name text NOT NULL,
+      last_name text NOT NULL,
+      email text,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE INDEX contacts_page ON contacts (tenant_id, created_at DESC, id DESC)`,
+    ...tenantRlsSql('contacts'),
+    `CREATE TABLE gifts (
+      id uuid PRIMARY KEY,
+      tenant_id text NOT NULL,
+      contact_id uuid NOT NULL REFERENCES contacts (id),
+      amount_minor bigint NOT NULL CHECK (amount_minor > 0),
+      currency char(3) NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
+      received_at timestamptz NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE INDEX gifts_page ON gifts (tenant_id, created_at DESC, id DESC)`,
+    `CREATE INDEX gifts_contact ON gifts (tenant_id, contact_id, created_at DESC, id DESC)`,
+    ...tenantRlsSql('gifts'),
+    `CREATE TABLE giving_rollups (
+      tenant_id text NOT NULL,
+      contact_id uuid NOT NULL REFERENCES contacts (id),
+      currency char(3) NOT NULL,
+      total_minor bigint NOT NULL,
+      gift_count int NOT NULL,
+      last_gift_date timestamptz,
+      PRIMARY KEY (tenant_id, contact_id, currency)
+    )`,
+    ...tenantRlsSql('giving_rollups'),
+  ],
+  ['DROP TABLE giving_rollups', 'DROP TABLE gifts', 'DROP TABLE contacts'],
+);
