@@ -306,6 +306,8 @@ describe('audit and observability', () => {
       expect(metrics).toContain(name);
     }
     expect(metrics).toMatch(/events_consumed_total\{[^}]*outcome="processed"[^}]*\} [1-9]/);
+    // the SLO and canary queries select route="/graphql": GraphQL traffic must be labelled so
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/graphql"[^}]*\} [1-9]/);
     // sampled every CONSUMER_LAG_SAMPLE_MS (200 ms in tests): the rollup consumer has caught up
     await eventually(async () => /consumer_lag_messages\{[^}]*group="fundraising.giving-rollup"[^}]*\} 0\b/.test(await (await fetch(`${base}/metrics`)).text()));
   });

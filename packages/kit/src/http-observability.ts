@@ -27,8 +27,10 @@ const KNOWN_ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics']);
 export function mountHttpMetrics(app: Express, metrics: Metrics): void {
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
+    // Read the route now: by the time the response finishes, a mounted router (app.use('/graphql'))
+    // has rewritten req.path to '/', and every GraphQL request would count as 'other'.
+    const route = KNOWN_ROUTES.has(req.path) ? req.path : 'other';
     res.on('finish', () => {
-      const route = KNOWN_ROUTES.has(req.path) ? req.path : 'other';
       metrics.httpRequestDuration.observe({ method: req.method, route, status_code: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();
