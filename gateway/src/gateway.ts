@@ -120,6 +120,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   httpServer.keepAliveTimeout = 65_000;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    // The process owns SIGTERM (drain → consumers → outbox → pools); Apollo's own handler would
+    // re-kill the process mid-drain outside NODE_ENV=test.
+    stopOnTerminationSignals: false,
     introspection: !opts.production,
     ...protection,
     includeStacktraceInErrorResponses: false,

@@ -1,6 +1,5 @@
 // Distributed-mode entry for the gateway: static supergraph, JWKS verification, Redis rate limits.
-import { startTelemetry } from '@commonhold/kit/src/telemetry';
-startTelemetry('gateway', process.env.OTEL_EXPORTER_OTLP_ENDPOINT); // before http loads
+import './instrument'; // first: telemetry patches modules as they load
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

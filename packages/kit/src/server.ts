@@ -137,6 +137,9 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const production = config.NODE_ENV === 'production';
   const apollo = new ApolloServer<RequestContext>({
     schema: buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
+    // The process owns SIGTERM (drain → consumers → outbox → pools); Apollo's own handler would
+    // re-kill the process mid-drain outside NODE_ENV=test.
+    stopOnTerminationSignals: false,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {

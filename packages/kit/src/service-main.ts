@@ -12,6 +12,16 @@ import { createTransport } from './transport/create-transport';
  * `main migrate` applies migrations (the Helm hook Job); `main` serves until SIGTERM/SIGINT.
  */
 export async function runServiceMain<S extends z.ZodType<BaseConfig>>(def: ServiceDefinition, schema: S, argv = process.argv): Promise<void> {
+  try {
+    await run(def, schema, argv);
+  } catch (err) {
+    // One JSON line, like every other log line, then a non-zero exit for the orchestrator.
+    createLogger(def.name).fatal({ err }, `${def.name} failed to start`);
+    process.exit(1);
+  }
+}
+
+async function run<S extends z.ZodType<BaseConfig>>(def: ServiceDefinition, schema: S, argv: string[]): Promise<void> {
   const config = loadConfig(schema);
   const log = createLogger(def.name, config.LOG_LEVEL);
   if (argv[2] === 'migrate') {

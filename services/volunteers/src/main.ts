@@ -1,6 +1,5 @@
 // Distributed-mode entry: `node main migrate` (Helm hook Job) or `node main` (the subgraph).
-import { startTelemetry } from '@commonhold/kit/src/telemetry';
-startTelemetry('volunteers', process.env.OTEL_EXPORTER_OTLP_ENDPOINT); // before pg/http load, so they are instrumented
+import './instrument'; // first: telemetry patches modules as they load
 
 import { runServiceMain } from '@commonhold/kit';
 import { volunteersConfigSchema } from './config';

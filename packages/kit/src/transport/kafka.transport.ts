@@ -1,5 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer, type IHeaders } from 'kafkajs';
 import type { Logger } from 'pino';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { MessageHandler, Subscription, Transport, TransportMessage } from './transport';
 
 export interface KafkaTransportOptions {
@@ -14,6 +15,13 @@ export interface KafkaTransportOptions {
    */
   topicPrefix?: string;
 }
+
+/** Metadata still settling right after topic creation: worth a few retries with backoff. */
+const isRetriableKafkaError = (err: unknown): boolean => {
+  const e = err as { retriable?: boolean; type?: string; message?: string };
+  return e.retriable === true || /UNKNOWN_TOPIC_OR_PARTITION|LEADER_NOT_AVAILABLE/.test(`${e.type ?? ''} ${e.message ?? ''}`);
+};
+const topicRetry = retry(handleWhen(isRetriableKafkaError), { maxAttempts: 5, backoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 3000 }) });
 
 const headerString = (v: IHeaders[string]): string | undefined => {
   if (v === undefined) return undefined;
@@ -76,15 +84,21 @@ export class KafkaTransport implements Transport {
   async ensureTopics(topics: string[]): Promise<void> {
     const wanted = [...new Set(topics.map((t) => this.prefix + t))].filter((t) => !this.knownTopics.has(t));
     if (!wanted.length) return;
-    if (!this.admin) throw new Error('kafka transport is not connected');
-    const existing = new Set(await this.admin.listTopics());
-    const missing = wanted.filter((t) => !existing.has(t));
-    if (missing.length) {
-      await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: this.opts.partitions ?? 3, replicationFactor: -1 })),
-      });
-    }
+    const admin = this.admin;
+    if (!admin) throw new Error('kafka transport is not connected');
+    // Right after creation a broker may briefly answer UNKNOWN_TOPIC_OR_PARTITION (metadata not yet
+    // propagated); kafkajs does not retry that inside createTopics, so we do, a few times.
+    await topicRetry.execute(async () => {
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((t) => !existing.has(t));
+      if (missing.length) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: this.opts.partitions ?? 3, replicationFactor: -1 })),
+        });
+      }
+      await admin.fetchTopicMetadata({ topics: wanted }); // throws (retriably) until every topic has leaders
+    });
     for (const t of wanted) this.knownTopics.add(t);
   }
 
