@@ -18,7 +18,7 @@ import { durationMs } from './drill/template';
 const USAGE = `usage: npm run drill:canary -- [--service fundraising|volunteers] [--fault none|errors|latency]
        [--expect promoted|aborted] [--window 30s] [--interval 10s] [--step-seconds 15] [--rps 40]
        [--error-fraction 0.2] [--latency-ms <ms>] [--count <n>] [--transport kafka|in-process]
-       [--source auto|chart|adr] [--values <chart values file>]... [--latency-budget 0.3] [--scrape-interval 1s] [--warmup 150] [--durable-commits] [--verbose]`;
+       [--source auto|chart|adr] [--values <chart values file>]... [--latency-budget 0.25] [--scrape-interval 1s] [--warmup 150] [--durable-commits] [--verbose]`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -36,7 +36,7 @@ async function main(): Promise<number> {
       transport: { type: 'string', default: 'kafka' },
       source: { type: 'string', default: 'auto' },
       values: { type: 'string', multiple: true, default: [] },
-      'latency-budget': { type: 'string', default: '0.3' },
+      'latency-budget': { type: 'string', default: '0.25' },
       'scrape-interval': { type: 'string', default: '1s' },
       warmup: { type: 'string', default: '150' },
       'durable-commits': { type: 'boolean', default: false },
@@ -62,6 +62,10 @@ async function main(): Promise<number> {
   const cleanup = new Cleanup();
   const out = (line: string) => process.stdout.write(line + '\n');
   cleanup.installSignalHandlers(out);
+  process.once('unhandledRejection', (err) => {
+    out(`DRILL ERROR (unhandled): ${(err as Error)?.stack ?? err}`);
+    void cleanup.run(out).finally(() => process.exit(1));
+  });
   let decision: Decision;
   try {
     decision = await runDrill(

@@ -95,7 +95,7 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
   const countOverride = o.countOverride ?? Math.max(1, ...shown.metrics.map((m) => m.failureLimit + 1));
   if (unbounded.length && firstAnalysis) {
     say(
-      `WARNING: step analysis metric(s) ${unbounded.map((m) => m.name).join(', ')} have an interval but no count: in Argo such an inline analysis measures until it fails, so a healthy canary would wait at that step forever; the drill takes ${countOverride} measurement(s) instead (failureLimit+1, --count to change)`,
+      `WARNING: step analysis metric(s) ${unbounded.map((m) => m.name).join(', ')} have an interval but no count: such a metric never completes, so in Argo an analysis step with it cannot finish (Argo rejects it); the drill takes ${countOverride} measurement(s) instead (failureLimit+1, --count to change)`,
     );
   }
   const faultEnv = o.fault === 'errors' ? `errors:${o.errorFraction}` : o.fault === 'latency' ? `latency:${o.latencyMs ?? Math.round(budget * 2000)}` : undefined;
@@ -139,17 +139,26 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
     ...(kafka ? { KAFKA_BROKERS: kafka.brokers, KAFKA_TOPIC_PREFIX: `${prefix}.` } : {}),
   };
 
+  // Prometheus starts now, with no targets yet (it takes a few seconds to come up); the two builds
+  // become its targets after their warm-up.
+  const promStarting = startPrometheus(prometheusBinary(), promPort, [], o.scrapeInterval);
+  cleanup.add('stop Prometheus and remove its data dir', async () => (await promStarting.catch(() => undefined))?.stop());
+
   // 3. Two builds of the service, each its own process, on the same database.
   const logDir = join(tmpdir(), `commonhold-drill-${prefix.replace(/_$/, '')}`);
   rmSync(logDir, { recursive: true, force: true });
   mkdirSync(logDir, { recursive: true });
-  cleanup.add('remove service logs', () => rmSync(logDir, { recursive: true, force: true }));
+  if (o.verbose) say(`service logs (kept with --verbose): ${logDir}/stable.log, ${logDir}/canary.log`);
+  else cleanup.add('remove service logs', () => rmSync(logDir, { recursive: true, force: true }));
   const procs: Record<'stable' | 'canary', ServiceProcess> = {
     stable: launchService(o.root, o.service, 'stable', await freePort(), common, join(logDir, 'stable.log')),
     canary: launchService(o.root, o.service, 'canary', await freePort(), { ...common, ...(faultEnv ? { FAULT_INJECTION: faultEnv, ALLOW_FAULT_INJECTION: 'true' } : {}) }, join(logDir, 'canary.log')),
   };
   for (const p of Object.values(procs)) cleanup.add(`stop ${p.role} (pid ${p.child.pid})`, () => stopChild(p.child).then(() => undefined));
-  await Promise.all(Object.values(procs).map((p) => waitReady(p)));
+  const [promResult, readyResult] = await Promise.allSettled([promStarting, Promise.all(Object.values(procs).map((p) => waitReady(p)))]);
+  if (promResult.status === 'rejected') throw promResult.reason;
+  if (readyResult.status === 'rejected') throw readyResult.reason;
+  const prom = promResult.value;
   say(`stable ready on :${procs.stable.port} (pid ${procs.stable.child.pid}), canary ready on :${procs.canary.port} (pid ${procs.canary.child.pid})`);
 
   // 4. Warm-up, then the weighted split and a real Prometheus scraping both builds. Warm-up runs
@@ -162,16 +171,10 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
   const proxy = new WeightedProxy({ stable: { host: '127.0.0.1', port: procs.stable.port }, canary: { host: '127.0.0.1', port: procs.canary.port } });
   const proxyPort = await proxy.listen();
   cleanup.add('close the weighted proxy', () => proxy.close());
-  const prom = await startPrometheus(
-    prometheusBinary(),
-    promPort,
-    [
-      { address: `127.0.0.1:${procs.stable.port}`, labels: { rollouts_pod_template_hash: 'stable' } },
-      { address: `127.0.0.1:${procs.canary.port}`, labels: { rollouts_pod_template_hash: 'canary' } },
-    ],
-    o.scrapeInterval,
-  );
-  cleanup.add('stop Prometheus and remove its data dir', () => prom.stop());
+  await prom.setTargets([
+    { address: `127.0.0.1:${procs.stable.port}`, labels: { rollouts_pod_template_hash: 'stable' } },
+    { address: `127.0.0.1:${procs.canary.port}`, labels: { rollouts_pod_template_hash: 'canary' } },
+  ]);
   await waitForTargetsUp(prom.url, 2);
   say(`Prometheus ${prom.url} (scrape ${o.scrapeInterval}, data ${prom.dir}): targets stable and canary up; weighted proxy on :${proxyPort}`);
 
@@ -197,6 +200,7 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
   // 6. The Rollout's steps.
   let background: AnalysisRun | undefined;
   let backgroundTimer: NodeJS.Timeout | undefined;
+  let backgroundDelay: NodeJS.Timeout | undefined;
   let backgroundBusy = false;
   const startBackground = () => {
     if (!plan!.background || background) return;
@@ -212,21 +216,31 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
       }
     };
     void tick();
-    backgroundTimer = setInterval(() => void tick(), o.intervalMs);
+    // Half a second behind a step analysis started at the same moment (cosmetic: see above).
+    backgroundDelay = setTimeout(() => {
+      void tick();
+      backgroundTimer = setInterval(() => void tick(), o.intervalMs);
+    }, o.intervalMs + 500);
   };
-  cleanup.add('stop background analysis', () => clearInterval(backgroundTimer));
+  cleanup.add('stop background analysis', () => {
+    clearTimeout(backgroundDelay);
+    clearInterval(backgroundTimer);
+  });
   const backgroundFailed = () => {
     const out = background?.outcome();
     return out && out.phase !== 'Successful' ? out : undefined;
   };
 
   let decision: Decision = 'promoted';
-  let reasons: string[] = [];
+  const reasons: string[] = [];
   const steps = plan.steps;
   for (let i = 0; i < steps.length && decision === 'promoted'; i++) {
     const step = steps[i]!;
     const label = `step ${i + 1}/${steps.length}`;
-    if ((plan.background?.startingStep ?? 0) <= i) startBackground();
+    const backgroundDue = (plan.background?.startingStep ?? 0) <= i;
+    // Started after an analysis step's first measurement, so when both runs measure in the same
+    // round the step's run goes first (in Argo they are independent runs; the order is cosmetic).
+    if (backgroundDue && !('analysis' in step)) startBackground();
     if ('setWeight' in step) {
       proxy.setWeight(Number(step.setWeight));
       say(`${label} setWeight ${step.setWeight}: ${step.setWeight} % of requests to the canary`);
@@ -240,18 +254,20 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
       const names = (step.analysis as { templates: { templateName: string }[] }).templates.map((t) => t.templateName).join(', ');
       say(`${label} analysis ${names}: measurements every ${o.intervalMs / 1000}s (template interval ${shown.metrics[0]?.interval ?? '-'}), window [${o.window}]`);
       const run = new AnalysisRun(`analysis@${proxy.getWeight()}%`, metricsFor((step.analysis as { args?: ArgSpec[] }).args).metrics, prom.url, say, countOverride, diagnose);
+      const runStart = Date.now();
       for (;;) {
         await run.measureOnce();
+        if (backgroundDue) startBackground();
         const out = run.outcome();
         if (out) {
           if (out.phase === 'Successful') say(`${label} analysis Successful after ${run.rounds} measurement round(s)`);
           else {
             decision = 'aborted';
-            reasons = out.reasons.map((r) => `${label} analysis ${out.phase}: ${r}`);
+            reasons.push(...out.reasons.map((r) => `${label} analysis ${out.phase}: ${r}`));
           }
           break;
         }
-        if (await sleepWatching(o.intervalMs, () => backgroundFailed() !== undefined)) break;
+        if (await sleepWatching(runStart + run.rounds * o.intervalMs - Date.now(), () => backgroundFailed() !== undefined)) break;
       }
       report(say, `${label} traffic`, traffic.takeStep());
     } else if ('pause' in step) {
@@ -263,11 +279,12 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
       throw new Error(`${label}: unsupported Rollout step ${JSON.stringify(step)}`);
     }
     const bg = backgroundFailed();
-    if (bg && decision === 'promoted') {
+    if (bg) {
       decision = 'aborted';
-      reasons = bg.reasons.map((r) => `background analysis ${bg.phase}: ${r}`);
+      reasons.push(...bg.reasons.map((r) => `background analysis ${bg.phase}: ${r}`));
     }
   }
+  clearTimeout(backgroundDelay);
   clearInterval(backgroundTimer);
   while (backgroundBusy) await sleep(50);
 

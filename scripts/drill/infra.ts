@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { Cleanup } from './cleanup';
@@ -71,13 +72,22 @@ export async function setDatabaseOption(adminUrl: string, database: string, opti
 export async function ensureKafka(root: string, cleanup: Cleanup): Promise<{ brokers: string; how: string }> {
   if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS, how: 'KAFKA_BROKERS' };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ensureBroker } = require(join(root, 'scripts', 'kafka', 'broker.js')) as {
+  const { ensureBroker, KAFKA_VERSION } = require(join(root, 'scripts', 'kafka', 'broker.js')) as {
     ensureBroker(opts: { quiet?: boolean; port: number; controllerPort: number }): Promise<{ brokers: string; started: boolean; stop(): Promise<void> }>;
+    KAFKA_VERSION: string;
   };
-  const start = async () => ensureBroker({ quiet: true, port: await freePort(), controllerPort: await freePort() });
+  // broker.js keeps each broker's data in <cache>/kafka-<version>/run-<port>/ (see its header).
+  const home = join(process.env.COMMONHOLD_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'commonhold'), `kafka-${KAFKA_VERSION}`);
+  let port = 0;
+  const start = async () => ensureBroker({ quiet: true, port: (port = await freePort()), controllerPort: await freePort() });
   // One retry: broker.js formats storage with `-t <random base64url id>`, and an id that starts
   // with "-" is read as an option by kafka-storage (about 1 start in 64 fails that way).
   const broker = await start().catch(() => start());
-  if (broker.started) cleanup.add(`stop Kafka broker ${broker.brokers}`, () => broker.stop());
+  if (broker.started) {
+    cleanup.add(`stop Kafka broker ${broker.brokers} and remove its data`, async () => {
+      await broker.stop();
+      for (const f of [`run-${port}`, `run-${port}.pid`, `run-${port}.lock`]) rmSync(join(home, f), { recursive: true, force: true });
+    });
+  }
   return { brokers: broker.brokers, how: `own broker ${broker.brokers}` };
 }

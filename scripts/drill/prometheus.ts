@@ -17,6 +17,8 @@ export interface PrometheusHandle {
   child: ChildProcess;
   stop(): Promise<void>;
   logTail(): string;
+  /** Rewrites the scrape targets and reloads the config (SIGHUP), as a config-reloader would; follow with waitForTargetsUp. */
+  setTargets(targets: PromTarget[]): Promise<void>;
 }
 
 /** The scrape config the drill generates: one job, the two builds as static targets, 1 s interval. */
@@ -69,6 +71,10 @@ export async function startPrometheus(binary: string, port: number, targets: Pro
     stop: async () => {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
+    },
+    setTargets: async (next) => {
+      writeFileSync(configFile, scrapeConfig(next, scrapeInterval));
+      child.kill('SIGHUP'); // waitForTargetsUp then sees the new targets (or times out with the log)
     },
   };
   const deadline = Date.now() + 30_000;

@@ -83,29 +83,31 @@ export const ADR_0003_CONDITIONS = {
 };
 
 export function planFromAdr(service: string, latencyBudgetSeconds: string): CanaryPlan {
-  const args: ArgSpec[] = [
+  const args = (count: string): ArgSpec[] => [
     { name: 'service-name', value: service },
     { name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } },
     { name: 'latency-budget-seconds', value: latencyBudgetSeconds },
-    { name: 'prometheus-address' },
+    { name: 'measurement-count', value: count },
   ];
   const metric = (name: keyof typeof ADR_0003_QUERIES): MetricSpec => ({
     name,
     query: ADR_0003_QUERIES[name],
     successCondition: ADR_0003_CONDITIONS[name],
     interval: '1m',
+    count: '{{args.measurement-count}}',
     failureLimit: '1',
     providerAddress: '{{args.prometheus-address}}',
   });
-  const analysis = { analysis: { templates: [{ templateName: 'commonhold-canary' }], args } };
+  // ADR 0003 as amended: steps pass measurement-count (3 by default), the background run "0".
+  const analysis = { analysis: { templates: [{ templateName: 'commonhold-canary' }], args: args('3') } };
   return {
     source: 'ADR 0003 text (docs/adr/0003-canary-analysis-contract.md): no chart was found to render',
     fromChart: false,
     templateName: 'commonhold-canary',
-    templateArgs: [{ name: 'service-name' }, { name: 'canary-hash' }, { name: 'latency-budget-seconds' }, { name: 'prometheus-address' }],
+    templateArgs: [{ name: 'service-name' }, { name: 'canary-hash' }, { name: 'latency-budget-seconds' }, { name: 'prometheus-address' }, { name: 'measurement-count', value: '3' }],
     metrics: [metric('success-rate'), metric('latency-p95')],
     steps: [{ setWeight: 10 }, analysis, { setWeight: 50 }, analysis, { setWeight: 100 }],
-    background: { templates: [{ templateName: 'commonhold-canary' }], args },
+    background: { templates: [{ templateName: 'commonhold-canary' }], args: args('0') },
   };
 }
 

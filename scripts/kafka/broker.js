@@ -327,7 +327,14 @@ function serverProperties(cfg) {
 }
 
 /** Random Kafka cluster id: 16 random bytes, URL-safe base64 without padding (22 chars). */
-const newClusterId = () => crypto.randomBytes(16).toString('base64url');
+// 16 random bytes, base64url (Kafka's cluster id format). kafka-storage parses an id starting with
+// '-' as an option, so draw again in that case (1 in 64).
+const newClusterId = () => {
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+};
 
 function javaBin() {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';

@@ -66,9 +66,10 @@ describe('args, placeholders and the window', () => {
 
   it('resolves podTemplateHashValue Latest to the canary target label, and template defaults', () => {
     const plan = planFromAdr('fundraising', '0.25');
-    plan.templateArgs.push({ name: 'measurement-count', value: '0' });
-    const args = resolveArgs(plan, [...((plan.steps[1] as any).analysis.args as any[]), { name: 'measurement-count', value: '3' }], { 'prometheus-address': 'http://127.0.0.1:9' });
+    const args = resolveArgs(plan, (plan.steps[1] as any).analysis.args, { 'prometheus-address': 'http://127.0.0.1:9' });
     expect(args).toEqual({ 'service-name': 'fundraising', 'canary-hash': 'canary', 'latency-budget-seconds': '0.25', 'prometheus-address': 'http://127.0.0.1:9', 'measurement-count': '3' });
+    expect(resolveArgs(plan, plan.background!.args, { 'prometheus-address': 'x' })['measurement-count']).toBe('0');
+    expect(() => resolveArgs(plan, [], {})).toThrow(/has no value/);
     expect(() => resolveArgs(plan, [{ name: 'canary-hash', valueFrom: { fieldRef: { fieldPath: 'x' } } }], {})).toThrow(/cannot resolve/);
   });
 
