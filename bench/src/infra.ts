@@ -33,7 +33,7 @@ export interface BenchInfra {
 
 export const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer().listen(0, '127.0.0.1', () => {
       const { port } = srv.address() as AddressInfo;
@@ -123,7 +123,9 @@ export async function provisionInfra(opts: { kafka?: boolean; redis?: boolean } 
     delete process.env.REDIS_URL; // startTestPlatform reads it: keep rate limits in memory (embedded mode)
   }
 
-  const cleanup = async () => {
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () => (cleaned ??= cleanupOnce());
+  const cleanupOnce = async () => {
     const prefix = `t${runId}`;
     const c = new Client({ connectionString: pgAdminUrl });
     try {
@@ -154,6 +156,15 @@ export async function provisionInfra(opts: { kafka?: boolean; redis?: boolean } 
     }
     for (const stop of stops.reverse()) await stop().catch((err) => log(`stop failed: ${(err as Error).message}`));
   };
+
+  // Interrupted (Ctrl-C, kill): still drop this run's databases and stop what it started; child
+  // processes a bench launched are killed by their own exit hooks.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: cleaning up`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
 
   return { pgAdminUrl, pgSource, kafkaBrokers, kafkaStarted, redisUrl, runId, cleanup };
 }

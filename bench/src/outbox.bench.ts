@@ -7,15 +7,16 @@
  *      toTransportMessage for `gift.recorded.v1`) with sendBatch in batches of B to a fresh
  *      3-partition topic; events/s = M / time until the last batch is acknowledged.
  *  (b) outbox: M events committed through enqueueEvents (B events per transaction, one writer)
- *      while an OutboxRelay (batchSize B) publishes them via KafkaTransport to the same broker;
- *      events/s = M / (first commit → acknowledgement of the last event). Acks are observed by
- *      wrapping the transport's publish, which resolves once Kafka acknowledged the whole batch.
+ *      while the kit's OutboxRelay (batchSize B) publishes them via KafkaTransport to the same
+ *      broker; events/s = M / (first commit → acknowledgement of the last event). Acks are
+ *      observed by wrapping the transport's publish, which resolves once Kafka acknowledged the
+ *      whole batch.
  * Then the relay alone draining a pre-filled outbox of M events (OutboxRelay.flush()), with the
- * time split into claim (BEGIN, set_config, SELECT … FOR UPDATE SKIP LOCKED), Kafka publish,
- * DELETE + COMMIT, and the rest (row mapping + CloudEvents envelope, on the event loop).
+ * time split along its three round trips per batch: `BEGIN; set_config`, the claim-and-delete
+ * (`DELETE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING *`), Kafka publish, `COMMIT`,
+ * and the rest (row sort and mapping + CloudEvents envelope, on the event loop).
  *
- * Latency, for the kit's relay and (unless --no-patched) the prototype fixes in patched-relay.ts
- * (wake fix; wake fix + 3 round trips, also drained; --with-pipelined adds the pipelined one):
+ * Latency of the kit's relay:
  *  (c) steady: --latency-events single-event transactions, one every --interval-ms; per event,
  *      commit (its COMMIT round trip resolved) → its publish resolved (Kafka acked), split into
  *      commit → publish started (wake-up, claim, envelope) and the Kafka ack itself.
@@ -26,7 +27,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Kafka, logLevel } from 'kafkajs';
-import type { PoolClient } from 'pg';
+import { Client, type PoolClient } from 'pg';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import {
@@ -44,9 +45,8 @@ import {
   type TransportMessage,
 } from '@commonhold/kit';
 import { createTestDatabase } from '@commonhold/testing';
-import { machine } from './gateway.bench';
+import { cpuDelta, cpuSnapshot, machine, type CpuSnapshot } from './machine';
 import { provisionInfra, log } from './infra';
-import { PatchedOutboxRelay } from './patched-relay';
 import { median, numArg, percentile, round, sleep } from './stats';
 
 const TYPE = 'commonhold.fundraising.gift.recorded.v1';
@@ -92,6 +92,17 @@ const stat = (xs: number[]) => ({
   max: round(xs.length ? xs.reduce((a, b) => Math.max(a, b), -Infinity) : Number.NaN),
 });
 
+/**
+ * CPU cores used per component since `since`: this process (writer, relay, raw producer), all
+ * PostgreSQL processes, all Kafka brokers (java), and `other` — everything else on the machine,
+ * i.e. other people's work. (Brokers of other test runs count as kafka; their idle cost is small.)
+ */
+const cpuNow = () => cpuSnapshot({ benchProcess: process.pid }, { postgres: 'postgres', kafka: 'java' });
+function coresSince(since: CpuSnapshot, elapsedMs: number) {
+  const d = cpuDelta(since, cpuNow());
+  return Object.fromEntries(Object.entries(d).map(([k, v]) => [k, round(v / elapsedMs)]));
+}
+
 /** Observes every batch KafkaTransport.publish sends: when it started and when Kafka acked it. */
 function instrument(transport: KafkaTransport) {
   const acked = new Map<string, { start: number; ack: number }>();
@@ -124,10 +135,15 @@ function instrument(transport: KafkaTransport) {
   };
 }
 
-/** Times the relay's own SQL by wrapping the clients its (private) pool hands out. */
+/**
+ * Times the relay's own SQL by wrapping the clients its (private) pool hands out. The kit's relay
+ * runs each batch as three round trips: `BEGIN; SELECT set_config(…)`, the claim-and-delete
+ * `DELETE … RETURNING *`, and (after the Kafka publish) `COMMIT` — or `ROLLBACK` after a failure.
+ */
 function timeRelaySql(relay: Relay) {
-  const totals = { claimMs: 0, deleteCommitMs: 0, drains: 0 };
+  const totals = { beginMs: 0, claimDeleteMs: 0, commitMs: 0, otherMs: 0, drains: 0, otherQueries: 0 };
   const pool = (relay as unknown as { pool: { connect(): Promise<PoolClient> } }).pool;
+  if (!pool || typeof pool.connect !== 'function') throw new Error('OutboxRelay has no `pool` any more: adapt timeRelaySql');
   const connect = pool.connect.bind(pool);
   const wrapped = new WeakSet<PoolClient>();
   pool.connect = async () => {
@@ -136,16 +152,21 @@ function timeRelaySql(relay: Relay) {
       wrapped.add(client);
       const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
       (client as unknown as { query: unknown }).query = async (...args: unknown[]) => {
-        const sql = String(args[0]);
-        if (sql.startsWith('BEGIN')) totals.drains++;
+        const sql = String(args[0]).trimStart();
         const t = performance.now();
         try {
           return await query(...args);
         } finally {
           const ms = performance.now() - t;
-          // The patched relay's claim is `DELETE … RETURNING` (it claims and deletes at once).
-          if (/^(BEGIN|SELECT)/.test(sql) || /^DELETE .* RETURNING/s.test(sql)) totals.claimMs += ms;
-          else if (/^(DELETE|COMMIT)/.test(sql)) totals.deleteCommitMs += ms;
+          if (sql.startsWith('BEGIN')) {
+            totals.drains++;
+            totals.beginMs += ms;
+          } else if (/^DELETE\b[\s\S]*\bRETURNING\b/.test(sql)) totals.claimDeleteMs += ms;
+          else if (sql.startsWith('COMMIT')) totals.commitMs += ms;
+          else {
+            totals.otherMs += ms;
+            totals.otherQueries++;
+          }
         }
       };
     }
@@ -166,11 +187,9 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
   const intervalMs = numArg(argv, 'interval-ms', 5);
   const bursts = numArg(argv, 'bursts', 100);
   const burstGapMs = numArg(argv, 'burst-gap-ms', 30);
-  const comparePatched = !argv.includes('--no-patched');
-  const withPipelined = argv.includes('--with-pipelined');
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const t0 = Date.now();
-  const host = await machine(); // how busy the machine was before the bench adds its own load
+  const host = await machine(argv); // waits for a quiet machine, then records how busy it was
 
   const infra = await provisionInfra({ kafka: true });
   const brokers = infra.kafkaBrokers!.split(',');
@@ -249,10 +268,12 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
     };
     cleanups.push(stopRelay);
     await sleep(100); // leadership (advisory lock) taken
-    const perRound: { rawEventsPerSec: number; outboxEventsPerSec: number; ratio: number; commitOnlyEventsPerSec: number; relayBatches: number }[] = [];
+    const perRound: { rawEventsPerSec: number; outboxEventsPerSec: number; ratio: number; commitOnlyEventsPerSec: number; relayBatches: number; foreignCores?: number }[] = [];
     let rawSeconds = 0;
     let outboxSeconds = 0;
     for (let r = 0; r < rounds; r++) {
+      const cpuAtRound = cpuNow();
+      const roundStart = performance.now();
       const raw = await rawRound();
       const start = performance.now();
       await commitAll();
@@ -267,6 +288,7 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
         ratio: round(raw / e2e),
         commitOnlyEventsPerSec: round(M / commitSeconds),
         relayBatches: probe.publishMs.length,
+        foreignCores: coresSince(cpuAtRound, performance.now() - roundStart).other,
       });
       log(`round ${r + 1}/${rounds}: ${JSON.stringify(perRound.at(-1))}`);
       probe.reset();
@@ -280,9 +302,11 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
       await commitAll();
       const drainRelay = makeRelay();
       const sql = timeRelaySql(drainRelay);
+      const cpuAtDrain = cpuNow();
       const drainStart = performance.now();
       const drained = await drainRelay.flush();
       const drainMs = performance.now() - drainStart;
+      const cpuCores = coresSince(cpuAtDrain, drainMs);
       await drainRelay.stop();
       const kafkaMs = probe.publishMs.reduce((a, x) => a + x, 0);
       const [{ n: left }] = await withTenant(ds, TENANT, (m) => m.query(`SELECT count(*)::int AS n FROM outbox`));
@@ -295,11 +319,21 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
         seconds: round(drainMs / 1000),
         eventsPerSec: round(drained / (drainMs / 1000)),
         msPerBatch: round(drainMs / probe.publishMs.length),
+        drains: sql.drains,
+        cpuCores,
+        // Shares of the drain's wall time; the three round trips of each batch, Kafka, and the rest.
         share: {
-          claim: round(sql.claimMs / drainMs),
-          envelopeAndMapping: round((drainMs - sql.claimMs - kafkaMs - sql.deleteCommitMs) / drainMs),
+          begin: round(sql.beginMs / drainMs),
+          claimAndDelete: round(sql.claimDeleteMs / drainMs),
+          envelopeAndMapping: round((drainMs - sql.beginMs - sql.claimDeleteMs - kafkaMs - sql.commitMs - sql.otherMs) / drainMs),
           kafkaPublish: round(kafkaMs / drainMs),
-          deleteAndCommit: round(sql.deleteCommitMs / drainMs),
+          commit: round(sql.commitMs / drainMs),
+        },
+        msPerBatchPart: {
+          begin: round(sql.beginMs / sql.drains),
+          claimAndDelete: round(sql.claimDeleteMs / sql.drains),
+          kafkaPublish: round(kafkaMs / probe.publishMs.length),
+          commit: round(sql.commitMs / sql.drains),
         },
       };
       log(`${label} drain: ${result.eventsPerSec} events/s ${JSON.stringify(result.share)}`);
@@ -341,6 +375,7 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
       try {
         const steadyCommits = new Map<string, number>();
         const eluBefore = performance.eventLoopUtilization();
+        const cpuAtSteady = cpuNow();
         const loopDelay = monitorEventLoopDelay({ resolution: 1 });
         loopDelay.enable();
         const start = performance.now();
@@ -353,21 +388,27 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
         await probe.until(steadyCommits.size, 30_000).catch(() => undefined); // measure() reports a shortfall
         loopDelay.disable();
         const elu = performance.eventLoopUtilization(eluBefore);
+        const cpuCores = coresSince(cpuAtSteady, performance.now() - start);
         // What one relay cycle costs when it carries a handful of events (empty claims included).
         const kafkaMs = probe.publishMs.reduce((a, x) => a + x, 0);
         const batches = probe.publishMs.length;
         const cycle = {
           drains: sqlTimes.drains,
-          claimMsPerDrain: round(sqlTimes.claimMs / sqlTimes.drains),
+          publishes: batches,
+          beginMsPerDrain: round(sqlTimes.beginMs / sqlTimes.drains),
+          claimDeleteMsPerDrain: round(sqlTimes.claimDeleteMs / sqlTimes.drains),
+          commitMsPerDrain: round(sqlTimes.commitMs / sqlTimes.drains),
           kafkaMsPerPublish: round(kafkaMs / batches),
-          deleteCommitMsPerPublish: round(sqlTimes.deleteCommitMs / batches),
           // The writer and the relay share this process's one JS thread, as in a service.
           mainThreadUtilisation: round(elu.utilization),
           eventLoopDelayP99Ms: round(loopDelay.percentile(99) / 1e6),
+          cpuCores,
         };
         const steady = { intervalMs, relayCycle: cycle, ...(await measure(steadyCommits)) };
         log(`${label} latency (1 event/tx every ${intervalMs} ms): ${JSON.stringify(steady.commitToPublishMs)} cycle ${JSON.stringify(cycle)}`);
         const pairCommits = new Map<string, number>();
+        const cpuAtPairs = cpuNow();
+        const pairsStart = performance.now();
         for (let b = 0; b < bursts; b++) {
           await Promise.all(
             [0, 1].map(async (k) => {
@@ -377,39 +418,29 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
           );
           await sleep(burstGapMs);
         }
-        const pairs = { pairs: bursts, gapMs: burstGapMs, ...(await measure(pairCommits)) };
+        const pairsCores = coresSince(cpuAtPairs, performance.now() - pairsStart);
+        const pairs = { pairs: bursts, gapMs: burstGapMs, ...(await measure(pairCommits)), foreignCores: pairsCores.other };
         log(`${label} latency (pairs, ${burstGapMs} ms apart): ${JSON.stringify(pairs.commitToPublishMs)}`);
         return { steady, pairs };
       } finally {
         await r.stop();
       }
     };
+    // Measured right after the throughput rounds and the drain (as the figures before the relay
+    // fixes were): the outbox then holds ~(rounds + 1) × M dead rows that autovacuum has not yet
+    // removed, and the claim's index scan walks past them. Then again after a VACUUM, as a table
+    // autovacuum keeps clean would be.
     const latency = await latencyWith(kitRelay, 'kit relay');
-    let patched: Record<string, unknown> | undefined;
-    if (comparePatched) {
-      const wakeFix = () => new PatchedOutboxRelay(relayOpts);
-      const fewer = () => new PatchedOutboxRelay({ ...relayOpts, fewerRoundTrips: true });
-      const pipelined = () => new PatchedOutboxRelay({ ...relayOpts, fewerRoundTrips: true, pipelined: true });
-      patched = {
-        note: 'bench/src/patched-relay.ts: prototypes of the proposed outbox-relay.ts changes, for comparison only',
-        wakeFix: { latency: await latencyWith(wakeFix, 'patched relay (wake fix)') },
-        wakeFixFewerRoundTrips: {
-          relayDrain: await drainWith(fewer, 'patched relay (wake fix + 3 round trips)'),
-          latency: await latencyWith(fewer, 'patched relay (wake fix + 3 round trips)'),
-        },
-        // Measured no better than without pipelining on the 2-core box (the JS thread and the
-        // CPUs, not waiting, bound the relay there); kept behind a flag for bigger machines.
-        ...(withPipelined
-          ? {
-              wakeFixFewerRoundTripsPipelined: {
-                relayDrain: await drainWith(pipelined, 'patched relay (wake fix + 3 round trips + pipelined)'),
-                latency: await latencyWith(pipelined, 'patched relay (wake fix + 3 round trips + pipelined)'),
-              },
-            }
-          : {}),
-      };
+    const vacuumStart = performance.now();
+    const owner = new Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+    try {
+      await owner.query('VACUUM outbox');
+    } finally {
+      await owner.end();
     }
-
+    const vacuumMs = performance.now() - vacuumStart;
+    const latencyVacuumed = { vacuumMs: round(vacuumMs), ...(await latencyWith(kitRelay, 'kit relay, after VACUUM outbox')) };
     const ratio = round(outbox.eventsPerSec / raw.eventsPerSec);
     const meets = { throughput: ratio >= 0.5, p95: latency.steady.commitToPublishMs.p95 <= 10 };
     return {
@@ -437,7 +468,7 @@ export async function outboxBench(argv: string[]): Promise<Record<string, unknow
         relayDrainOverRaw: round(relayDrain.eventsPerSec / raw.eventsPerSec),
       },
       latency,
-      ...(patched ? { patchedRelay: patched } : {}),
+      latencyAfterVacuum: latencyVacuumed,
       targets: { throughputRatio: '>= 0.5', p95CommitToPublishMs: '<= 10' },
       meetsTargets: { ...meets, all: meets.throughput && meets.p95 },
       totalSeconds: round((Date.now() - t0) / 1000),

@@ -34,3 +34,16 @@ export function numArg(argv: string[], name: string, dflt: number): number {
 export function flagArg(argv: string[], name: string): boolean {
   return argv.includes(`--${name}`) || ['1', 'true', 'yes'].includes(process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`] ?? '');
 }
+
+/** `--name value` / `--name=value` from argv, else env BENCH_<NAME>, else the default. */
+export function strArg(argv: string[], name: string, dflt: string): string;
+export function strArg(argv: string[], name: string, dflt?: string): string | undefined;
+export function strArg(argv: string[], name: string, dflt?: string): string | undefined {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i >= 0) {
+    const v = argv[i]!.includes('=') ? argv[i]!.slice(argv[i]!.indexOf('=') + 1) : argv[i + 1];
+    if (!v || v.startsWith('--')) throw new Error(`--${name} needs a value`);
+    return v;
+  }
+  return process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`] ?? dflt;
+}
