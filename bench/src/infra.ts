@@ -1,3 +1,4 @@
+import { isSuperuser } from '@commonhold/testing/src/pg-probe';
 /**
  * Real infrastructure for the benches, provisioned the way the test suite's globalSetup does it
  * (packages/testing/src/global-setup.js), and torn down afterwards:
@@ -56,18 +57,6 @@ function canConnect(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise
   });
 }
 
-async function pgWorks(url: string): Promise<boolean> {
-  const c = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    const r = await c.query(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`);
-    return r.rows[0]?.rolsuper === true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
 
 export async function provisionInfra(opts: { kafka?: boolean; redis?: boolean } = {}): Promise<BenchInfra> {
   // uniquePrefix()/createTestDatabase() in packages/testing name everything t<TEST_RUN_ID>_<rand>_.
@@ -78,7 +67,7 @@ export async function provisionInfra(opts: { kafka?: boolean; redis?: boolean } 
   let pgSource = 'env';
   if (!process.env.PG_ADMIN_URL) {
     const local = 'postgres://postgres@127.0.0.1:5432/postgres';
-    if (await pgWorks(local)) {
+    if (await isSuperuser(local)) {
       process.env.PG_ADMIN_URL = local;
       pgSource = 'local';
     } else {

@@ -2,21 +2,10 @@ import { existsSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { isSuperuser } from '../../packages/testing/src/pg-probe';
 import type { Cleanup } from './cleanup';
 import { freePort } from './processes';
 
-async function isSuperuser(url: string): Promise<boolean> {
-  const c = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    const r = await c.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
-    return r.rows[0]?.rolsuper === true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
 
 /**
  * PostgreSQL as the tests find it: PG_ADMIN_URL, else the local server on 127.0.0.1:5432, else an

@@ -1,3 +1,4 @@
+import { caught } from '@commonhold/testing/src/caught';
 import { EventRegistry, EventValidationError, type EventContract } from './event-registry';
 
 const GIFT = 'commonhold.test.gift.recorded.v1';
@@ -26,15 +27,6 @@ const contracts: EventContract[] = [
 
 const validGift = { giftId: '3b241101-e2bb-4255-8caf-4136c566a962', amountMinor: 500, currency: 'GBP', receivedAt: '2026-11-22T10:15:00Z' };
 
-function validationError(fn: () => void): EventValidationError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(EventValidationError);
-    return err as EventValidationError;
-  }
-  throw new Error('expected an EventValidationError');
-}
 
 describe('EventRegistry', () => {
   const sut = new EventRegistry(contracts);
@@ -59,20 +51,20 @@ describe('EventRegistry', () => {
     ['additional property', { ...validGift, extra: true }, 'must NOT have additional properties'],
     ['not an object', 'a string', '/ must be object'],
   ])('refuses %s, naming the problem', (_name, data, problem) => {
-    const err = validationError(() => sut.validate(GIFT, JSON.parse(JSON.stringify(data))));
+    const err = caught(() => sut.validate(GIFT, JSON.parse(JSON.stringify(data))), EventValidationError);
     expect(err.eventType).toBe(GIFT);
     expect(err.errors).toContain(problem);
     expect(err.message).toContain(`Event ${GIFT} does not match its contract`);
   });
 
   it('reports every problem at once (allErrors)', () => {
-    const err = validationError(() => sut.validate(GIFT, { giftId: 'x', amountMinor: 1.5, currency: 'GBP' }));
+    const err = caught(() => sut.validate(GIFT, { giftId: 'x', amountMinor: 1.5, currency: 'GBP' }), EventValidationError);
     expect(err.errors.split('; ')).toHaveLength(2);
   });
 
   it('refuses unknown event types on validate and contract lookup', () => {
-    expect(validationError(() => sut.validate('commonhold.test.nope.v1', {})).errors).toBe('unknown event type');
-    expect(validationError(() => sut.contract('commonhold.test.nope.v1')).errors).toBe('unknown event type');
+    expect(caught(() => sut.validate('commonhold.test.nope.v1', {}), EventValidationError).errors).toBe('unknown event type');
+    expect(caught(() => sut.contract('commonhold.test.nope.v1'), EventValidationError).errors).toBe('unknown event type');
   });
 
   it('refuses a contract with an unknown schema keyword (strict mode)', () => {

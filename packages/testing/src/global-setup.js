@@ -8,7 +8,7 @@ const net = require('node:net');
 const path = require('node:path');
 const fs = require('node:fs');
 const { spawn, spawnSync } = require('node:child_process');
-const { Client } = require('pg');
+const { isSuperuser } = require('./pg-probe');
 
 const root = path.join(__dirname, '..', '..', '..');
 
@@ -22,23 +22,11 @@ function canConnect(port, host = '127.0.0.1', timeout = 1000) {
   });
 }
 
-async function pgWorks(url) {
-  const c = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    const r = await c.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
-    return r.rows[0]?.rolsuper === true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
 
 async function ensurePostgres(state) {
   if (process.env.PG_ADMIN_URL) return;
   const local = 'postgres://postgres@127.0.0.1:5432/postgres';
-  if (await pgWorks(local)) {
+  if (await isSuperuser(local)) {
     process.env.PG_ADMIN_URL = local;
     return;
   }

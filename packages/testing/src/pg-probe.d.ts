@@ -1,0 +1,1 @@
+export declare function isSuperuser(url: string): Promise<boolean>;
