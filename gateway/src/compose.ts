@@ -4,6 +4,7 @@ import { composeServices } from '@apollo/composition';
 import { CriticalityLevel, diff } from '@graphql-inspector/core';
 import { buildSchema, parse, printSchema, type GraphQLSchema } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
+import { readSdlSource } from '@commonhold/kit';
 
 export interface SubgraphEntry {
   name: string;
@@ -11,12 +12,12 @@ export interface SubgraphEntry {
   sdl: string;
 }
 
-/** Reads `schemas/subgraphs.json` and each subgraph's SDL file. */
+/** Reads `schemas/subgraphs.json` and each subgraph's SDL (a file, or a directory of module files). */
 export function readSubgraphs(schemasDir: string): SubgraphEntry[] {
   const index = JSON.parse(readFileSync(join(schemasDir, 'subgraphs.json'), 'utf8')) as Record<string, { url: string; sdl: string }>;
   return Object.entries(index)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, e]) => ({ name, url: e.url, sdl: readFileSync(join(schemasDir, e.sdl), 'utf8') }));
+    .map(([name, e]) => ({ name, url: e.url, sdl: readSdlSource(join(schemasDir, e.sdl)) }));
 }
 
 /** Composes the supergraph with @apollo/composition; throws with every composition error listed. */

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, printSchema } from 'graphql';
+import { readSdlSource } from '@commonhold/kit';
 import { apiSchema, breakingChanges, composeSupergraph, readSubgraphs, unacknowledged, type BreakingChange, type SubgraphEntry } from '../src/compose';
 
 const schemasDir = join(__dirname, '..', '..', 'schemas');
@@ -26,7 +27,7 @@ describe('schemas/ composition', () => {
     expect(subgraphs.map((s) => s.name)).toEqual(Object.keys(index).sort());
     for (const s of subgraphs) {
       expect(s.url).toBe(index[s.name]!.url);
-      expect(s.sdl).toBe(read(index[s.name]!.sdl));
+      expect(s.sdl).toBe(readSdlSource(join(schemasDir, index[s.name]!.sdl)));
     }
   });
 

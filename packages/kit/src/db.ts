@@ -1,5 +1,8 @@
 import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
-import { Client } from 'pg';
+import { Client, types } from 'pg';
+
+// `date` columns stay `YYYY-MM-DD` strings: pg would otherwise build a Date at local midnight.
+types.setTypeParser(types.builtins.DATE, (v: string) => v);
 import { requestScope } from './request-context';
 
 export interface ServiceDataSourceOptions {

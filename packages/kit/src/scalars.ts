@@ -26,3 +26,20 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   parseValue: parseInstant,
   parseLiteral: (ast) => parseInstant(ast.kind === Kind.STRING ? ast.value : undefined),
 });
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function parseDate(value: unknown): string {
+  const m = typeof value === 'string' ? ISO_DATE.exec(value) : null;
+  const valid = m && Number(m[2]) >= 1 && Number(m[2]) <= 12 && Number(m[3]) >= 1 && Number(m[3]) <= new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
+  if (!valid) throw new GraphQLError(`Expected a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  return value as string;
+}
+
+/** Calendar dates as `YYYY-MM-DD` strings both ways (a pg `date` column reads back as that string). */
+export const DateScalar = new GraphQLScalarType<string, string>({
+  name: 'Date',
+  serialize: (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10)),
+  parseValue: parseDate,
+  parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
+});

@@ -55,6 +55,11 @@ export interface ServiceDefinition {
   entities: MixedList<EntitySchema | Function>;
   migrations: MixedList<Function>;
   consumers?: (rt: ServiceRuntime) => ConsumerDefinition[];
+  /**
+   * Extra HTTP routes beside /graphql (e.g. payment-provider webhooks). They parse their own
+   * bodies (webhooks need the raw bytes to verify a signature) and authenticate their own callers.
+   */
+  routes?: (app: express.Express, rt: ServiceRuntime) => void;
 }
 
 export interface StartOptions {
@@ -173,6 +178,8 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
     const ok = Object.values(checks).every(Boolean);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
   });
+
+  def.routes?.(app, runtime);
 
   const fault = parseFaultSpec(config.FAULT_INJECTION);
   if (fault && production && config.ALLOW_FAULT_INJECTION !== 'true') throw new Error('FAULT_INJECTION is refused in production without ALLOW_FAULT_INJECTION=true');

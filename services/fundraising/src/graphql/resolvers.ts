@@ -1,78 +1,58 @@
+import { randomUUID } from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import DataLoader from 'dataloader';
-import { In, type EntityManager } from 'typeorm';
-import { DateTimeScalar, parsePage, type CursorPart, toConnection, type RequestContext, type AuditRow } from '@commonhold/kit';
-import type { FundraisingConfig } from "../config";
-import { summariseGiving } from '../domain/giving-rollup';
-import { ContactEntity, type ContactRow } from '../entities/contact.entity';
-import { GiftEntity, type GiftRow } from '../entities/gift.entity';
-import { GivingRollupEntity, type GivingRollupRow } from '../entities/giving-rollup.entity';
-import { createContact } from '../use-cases/create-contact';
-import { recordGift } from '../use-cases/record-gift';
+import type { EntityManager } from 'typeorm';
+import { AppError, badInput, DateScalar, DateTimeScalar, idempotent, notFound, parsePage, toConnection, writeAudit, type AuditRow, type RequestContext } from '@commonhold/kit';
+import { recomputeAllRollups } from '../modules/gifts/rollup-store';
+import { loadSettings, type FundraisingSettings } from '../modules/settings';
+import { isUuid } from './loaders';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const validIds = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
+type Ctx = RequestContext;
+const cmd = (ctx: Ctx) => ({ tenantId: ctx.principal.tenantId, actor: ctx.principal.userId });
 
-/** One DataLoader per request and table: `_entities` and nested fields batch into one query. */
-function byIdLoader<T extends { id: string }>(ctx: RequestContext, name: string, load: (m: EntityManager, ids: string[]) => Promise<T[]>) {
-  return ctx.loader(
-    name,
-    () =>
-      new DataLoader<string, T | null>(async (ids) => {
-        const rows = await ctx.tx((m) => load(m, validIds(ids)));
-        const map = new Map(rows.map((r) => [r.id, r]));
-        return ids.map((id) => map.get(id) ?? null);
-      }),
-  );
+function text(field: string, value: unknown, max: number): string {
+  if (typeof value !== 'string' || !value.trim()) throw badInput(field, `${field.split('.').pop()} must not be blank`);
+  if (value.trim().length > max) throw badInput(field, `${field.split('.').pop()} must be at most ${max} characters`);
+  return value.trim();
 }
 
-const contactLoader = (ctx: RequestContext) =>
-  byIdLoader<ContactRow>(ctx, 'contact', (m, ids) => (ids.length ? m.getRepository(ContactEntity).findBy({ id: In(ids) }) : Promise.resolve([])));
-const giftLoader = (ctx: RequestContext) =>
-  byIdLoader<GiftRow>(ctx, 'gift', (m, ids) => (ids.length ? m.getRepository(GiftEntity).findBy({ id: In(ids) }) : Promise.resolve([])));
-const rollupLoader = (ctx: RequestContext) =>
-  ctx.loader(
-    'rollups',
-    () =>
-      new DataLoader<string, GivingRollupRow[]>(async (contactIds) => {
-        const rows = await ctx.tx((m) => m.getRepository(GivingRollupEntity).findBy({ contactId: In(validIds(contactIds)) }));
-        return contactIds.map((id) => rows.filter((r) => r.contactId === id));
-      }),
-  );
-
-/** Keyset page over (created_at DESC, id DESC), optionally filtered by contact. */
-async function giftPage(ctx: RequestContext, args: { first?: number; after?: string }, contactId?: string) {
-  const { limit, after } = parsePage(args, 100, 20, KEYSET);
-  const rows = await ctx.tx((m) => {
-    const qb = m.getRepository(GiftEntity).createQueryBuilder('g').orderBy('g.created_at', 'DESC').addOrderBy('g.id', 'DESC').limit(limit + 1);
-    if (contactId) qb.andWhere('g.contact_id = :contactId', { contactId });
-    if (after) qb.andWhere('(g.created_at, g.id) < (:at::timestamptz, :id::uuid)', { at: after[0], id: after[1] });
-    return qb.getMany();
-  });
-  return toConnection(rows, limit, (g) => [g.createdAt.toISOString(), g.id]);
+function code(field: string, value: unknown): string {
+  const c = text(field, value, 40).toUpperCase();
+  if (!/^[A-Z0-9][A-Z0-9_-]*$/.test(c)) throw badInput(field, 'code may hold only letters, digits, "-" and "_"');
+  return c;
 }
 
-/** Cursor of a (created_at DESC, id DESC) keyset page. */
-const KEYSET: CursorPart[] = ['instant', 'uuid'];
+/** Inserts a reference row (campaign, appeal, fund) unless its code is taken in this tenant. */
+async function insertReference(m: EntityManager, table: 'campaigns' | 'appeals' | 'funds', row: Record<string, unknown>) {
+  const cols = Object.keys(row);
+  const inserted = await m.query(
+    `INSERT INTO ${table} (${cols.map((c) => c.replace(/[A-Z]/g, (x) => `_${x.toLowerCase()}`)).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})
+     ON CONFLICT (tenant_id, code) DO NOTHING RETURNING id`,
+    Object.values(row),
+  );
+  if (!inserted.length) throw new AppError('CONFLICT', `A ${table.slice(0, -1)} with code ${row.code} already exists`, { field: 'input.code' });
+}
 
-const money = (amountMinor: number, currency: string) => ({ amountMinor, currency });
+function referencePage(table: 'campaigns' | 'appeals' | 'funds') {
+  return async (_: unknown, args: { first?: number; after?: string }, ctx: Ctx) => {
+    const { limit, after } = parsePage(args, 100, 20, ['uuid']);
+    // Ordered by code, then id; the cursor is the id and the code is re-read from it.
+    const rows = await ctx.tx((m) =>
+      m.query(
+        `SELECT * FROM ${table} WHERE ($1::uuid IS NULL OR (code, id) > (SELECT code, id FROM ${table} WHERE id = $1::uuid)) ORDER BY code, id LIMIT $2`,
+        [after?.[0] ?? null, limit + 1],
+      ),
+    );
+    return toConnection(rows as { id: string }[], limit, (r) => [r.id]);
+  };
+}
 
-export const resolvers: GraphQLResolverMap<RequestContext> = {
+const settingsOut = (s: FundraisingSettings) => s;
+
+export const coreResolvers: GraphQLResolverMap<Ctx> = {
   DateTime: DateTimeScalar,
+  Date: DateScalar,
   Query: {
-    contact: (_: unknown, { id }: { id: string }, ctx: RequestContext) => contactLoader(ctx).load(id),
-    gift: (_: unknown, { id }: { id: string }, ctx: RequestContext) => giftLoader(ctx).load(id),
-    gifts: (_: unknown, args: { first?: number; after?: string }, ctx: RequestContext) => giftPage(ctx, args),
-    contacts: async (_: unknown, args: { first?: number; after?: string }, ctx: RequestContext) => {
-      const { limit, after } = parsePage(args, 100, 20, KEYSET);
-      const rows = await ctx.tx((m) => {
-        const qb = m.getRepository(ContactEntity).createQueryBuilder('c').orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1);
-        if (after) qb.andWhere('(c.created_at, c.id) < (:at::timestamptz, :id::uuid)', { at: after[0], id: after[1] });
-        return qb.getMany();
-      });
-      return toConnection(rows, limit, (c) => [c.createdAt.toISOString(), c.id]);
-    },
-    fundraisingAuditEvents: async (_: unknown, args: { entityId: string; first?: number; after?: string }, ctx: RequestContext) => {
+    fundraisingAuditEvents: async (_: unknown, args: { entityId: string; first?: number; after?: string }, ctx: Ctx) => {
       const { limit, after } = parsePage(args, 100, 20, ['int']);
       const rows: AuditRow[] = await ctx.tx((m) =>
         m.query(`SELECT * FROM audit_events WHERE entity_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [args.entityId, after?.[0] ?? 0, limit + 1]),
@@ -94,28 +74,86 @@ export const resolvers: GraphQLResolverMap<RequestContext> = {
         (r) => [Number(r.id)],
       );
     },
+    fundraisingSettings: (_: unknown, __: unknown, ctx: Ctx) => ctx.tx((m) => loadSettings(m)).then(settingsOut),
+    campaigns: referencePage('campaigns'),
+    appeals: referencePage('appeals'),
+    funds: referencePage('funds'),
   },
   Mutation: {
-    createContact: async (_: unknown, { input }: { input: { idempotencyKey: string } }, ctx: RequestContext) => {
-      const { contactId } = await ctx.tx((m) => createContact(m, ctx.runtime.registry, { tenantId: ctx.principal.tenantId, actor: ctx.principal.userId, input }));
-      return { contact: await contactLoader(ctx).load(contactId) };
-    },
-    recordGift: async (_: unknown, { input }: { input: { contactId: string; amount: unknown; receivedAt: Date; idempotencyKey: string } }, ctx: RequestContext) => {
-      const { giftId } = await ctx.tx((m) => recordGift(m, ctx.runtime.registry, { tenantId: ctx.principal.tenantId, actor: ctx.principal.userId, input }));
-      return { gift: await giftLoader(ctx).load(giftId) };
-    },
+    updateFundraisingSettings: (_: unknown, { input }: { input: Record<string, unknown> & { idempotencyKey: string } }, ctx: Ctx) =>
+      ctx.tx(async (m) => {
+        const { tenantId, actor } = cmd(ctx);
+        await idempotent(m, tenantId, 'updateFundraisingSettings', input, async () => {
+          const before = await loadSettings(m);
+          const next = { ...before };
+          if (input.householdsEnabled != null) next.householdsEnabled = Boolean(input.householdsEnabled);
+          if (input.fiscalYearStartMonth != null) {
+            const v = input.fiscalYearStartMonth as number;
+            if (!Number.isInteger(v) || v < 1 || v > 12) throw badInput('input.fiscalYearStartMonth', 'fiscalYearStartMonth must be a month number from 1 to 12');
+            next.fiscalYearStartMonth = v;
+          }
+          if (input.lapseAfterMissedInstalments != null) {
+            const v = input.lapseAfterMissedInstalments as number;
+            if (!Number.isInteger(v) || v < 1 || v > 24) throw badInput('input.lapseAfterMissedInstalments', 'lapseAfterMissedInstalments must be from 1 to 24');
+            next.lapseAfterMissedInstalments = v;
+          }
+          if (input.defaultCurrency != null) {
+            if (typeof input.defaultCurrency !== 'string' || !/^[A-Z]{3}$/.test(input.defaultCurrency)) throw badInput('input.defaultCurrency', 'defaultCurrency must be an ISO 4217 code such as GBP');
+            next.defaultCurrency = input.defaultCurrency;
+          }
+          await m.query(
+            `INSERT INTO fundraising_settings (tenant_id, households_enabled, fiscal_year_start_month, lapse_after_missed_instalments, default_currency, updated_at)
+             VALUES ($1, $2, $3, $4, $5, now())
+             ON CONFLICT (tenant_id) DO UPDATE SET households_enabled = $2, fiscal_year_start_month = $3, lapse_after_missed_instalments = $4, default_currency = $5, updated_at = now()`,
+            [tenantId, next.householdsEnabled, next.fiscalYearStartMonth, next.lapseAfterMissedInstalments, next.defaultCurrency],
+          );
+          // Fiscal-year buckets depend on the start month: rebuild them in the same transaction.
+          if (next.fiscalYearStartMonth !== before.fiscalYearStartMonth) await recomputeAllRollups(m, tenantId);
+          await writeAudit(m, { tenantId, actor, action: 'settings.updated', entityType: 'FundraisingSettings', entityId: tenantId, before, after: next });
+          return true;
+        });
+        return { settings: await loadSettings(m) };
+      }),
+    createCampaign: (_: unknown, { input }: { input: Record<string, unknown> & { idempotencyKey: string } }, ctx: Ctx) =>
+      ctx.tx(async (m) => {
+        const { tenantId } = cmd(ctx);
+        const id = await idempotent(m, tenantId, 'createCampaign', input, async () => {
+          const id = randomUUID();
+          await insertReference(m, 'campaigns', { id, tenantId, code: code('input.code', input.code), name: text('input.name', input.name, 200) });
+          return id;
+        });
+        return { campaign: (await m.query(`SELECT * FROM campaigns WHERE id = $1`, [id]))[0] };
+      }),
+    createAppeal: (_: unknown, { input }: { input: Record<string, unknown> & { idempotencyKey: string } }, ctx: Ctx) =>
+      ctx.tx(async (m) => {
+        const { tenantId } = cmd(ctx);
+        const id = await idempotent(m, tenantId, 'createAppeal', input, async () => {
+          const id = randomUUID();
+          let campaignId: string | null = null;
+          if (input.campaignId != null) {
+            if (!isUuid(input.campaignId) || !(await m.query(`SELECT 1 FROM campaigns WHERE id = $1`, [input.campaignId])).length) {
+              throw notFound('input.campaignId', `No campaign ${String(input.campaignId)}`);
+            }
+            campaignId = input.campaignId;
+          }
+          await insertReference(m, 'appeals', { id, tenantId, campaignId, code: code('input.code', input.code), name: text('input.name', input.name, 200) });
+          return id;
+        });
+        return { appeal: (await m.query(`SELECT * FROM appeals WHERE id = $1`, [id]))[0] };
+      }),
+    createFund: (_: unknown, { input }: { input: Record<string, unknown> & { idempotencyKey: string } }, ctx: Ctx) =>
+      ctx.tx(async (m) => {
+        const { tenantId } = cmd(ctx);
+        const id = await idempotent(m, tenantId, 'createFund', input, async () => {
+          const id = randomUUID();
+          await insertReference(m, 'funds', { id, tenantId, code: code('input.code', input.code), name: text('input.name', input.name, 200), restricted: Boolean(input.restricted) });
+          return id;
+        });
+        return { fund: (await m.query(`SELECT * FROM funds WHERE id = $1`, [id]))[0] };
+      }),
   },
-  Contact: {
-    __resolveReference: (ref: { id: string }, ctx: RequestContext) => contactLoader(ctx).load(ref.id),
-    giving: async (c: ContactRow, _: unknown, ctx: RequestContext) => {
-      const rows = await rollupLoader(ctx).load(c.id);
-      return summariseGiving(rows, (ctx.runtime.config as FundraisingConfig).DEFAULT_CURRENCY);
-    },
-    gifts: (c: ContactRow, args: { first?: number; after?: string }, ctx: RequestContext) => giftPage(ctx, args, c.id),
-  },
-  Gift: {
-    __resolveReference: (ref: { id: string }, ctx: RequestContext) => giftLoader(ctx).load(ref.id),
-    amount: (g: GiftRow) => money(g.amountMinor, g.currency),
-    contact: (g: GiftRow, _: unknown, ctx: RequestContext) => contactLoader(ctx).load(g.contactId),
+  Appeal: {
+    campaign: (a: { campaign_id: string | null }, _: unknown, ctx: Ctx) =>
+      a.campaign_id ? ctx.tx((m) => m.query(`SELECT * FROM campaigns WHERE id = $1`, [a.campaign_id])).then((r) => r[0] ?? null) : null,
   },
 };

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { validateNewContact } from '../domain/contact';
-import { ContactEntity } from '../entities/contact.entity';
+import { validateNewContact } from './contact';
+import { ContactEntity } from './contact.entity';
 
 export interface CreateContactCommand {
   tenantId: string;

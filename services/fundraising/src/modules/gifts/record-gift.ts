@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { badInput, enqueueEvents, idempotent, notFound, parseMoney, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { ContactEntity } from '../entities/contact.entity';
-import { GiftEntity } from '../entities/gift.entity';
+import { ContactEntity } from '../contacts/contact.entity';
+import { GiftEntity } from './gift.entity';
 
 export interface RecordGiftCommand {
   tenantId: string;

@@ -1,0 +1,6 @@
+import type { FundraisingModule } from '../module';
+
+export const importModule: FundraisingModule = {
+  name: 'import',
+  resolvers: {},
+};
