@@ -1,61 +1,332 @@
+import { randomUUID } from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import DataLoader from 'dataloader';
-import { In } from 'typeorm';
-import { parsePage, toConnection, type RequestContext } from '@commonhold/kit';
-import type { FundraisingConfig } from '../../config';
-import { contactLoader, giftLoader, KEYSET, money, validIds } from '../../graphql/loaders';
+import type { EntityManager } from 'typeorm';
+import { badInput, idempotent, notFound, parseMoney, parsePage, toConnection, writeAudit, type RequestContext } from '@commonhold/kit';
+import { contactLoader, giftLoader, isUuid, KEYSET, money, validIds } from '../../graphql/loaders';
 import type { ContactRow } from '../contacts/contact.entity';
+import { loadSettings } from '../settings';
 import { GiftEntity, type GiftRow } from './gift.entity';
-import { summariseGiving } from './giving-rollup';
-import { GivingRollupEntity, type GivingRollupRow } from './giving-rollup.entity';
-import { recordGift } from './record-gift';
+import { summariseGiving, type CurrencyRollup } from './giving-rollup';
+import { checkProbability, checkStageChange, OPPORTUNITY_STAGES, OPPORTUNITY_TYPES, opportunityProgress, type OpportunityStage } from './opportunity';
+import { recordGift, refundGift, type RecordGiftInput } from './record-gift';
+import { recomputeAllRollups } from './rollup-store';
 
-const rollupLoader = (ctx: RequestContext) =>
-  ctx.loader(
-    'rollups',
+type Ctx = RequestContext;
+const actor = (ctx: Ctx) => ({ tenantId: ctx.principal.tenantId, actor: ctx.principal.userId });
+
+/** Loads rows of a table grouped by one uuid column, one query per request and key set. */
+function groupLoader<T extends Record<string, unknown>>(ctx: Ctx, name: string, sql: string, keyColumn: string) {
+  return ctx.loader(
+    name,
     () =>
-      new DataLoader<string, GivingRollupRow[]>(async (contactIds) => {
-        const rows = await ctx.tx((m) => m.getRepository(GivingRollupEntity).findBy({ subjectType: 'CONTACT', subjectId: In(validIds(contactIds)) }));
-        return contactIds.map((id) => rows.filter((r) => r.subjectId === id));
+      new DataLoader<string, T[]>(async (keys) => {
+        const valid = validIds(keys);
+        const rows: T[] = valid.length ? await ctx.tx((m) => m.query(sql, [valid])) : [];
+        return keys.map((k) => rows.filter((r) => r[keyColumn] === k));
       }),
   );
+}
 
-/** Keyset page over (created_at DESC, id DESC), optionally filtered by contact. */
-async function giftPage(ctx: RequestContext, args: { first?: number; after?: string }, contactId?: string) {
+interface RollupDbRow {
+  subject_id: string;
+  currency: string;
+  total_minor: string;
+  gift_count: number;
+  smallest_minor: string | null;
+  largest_minor: string | null;
+  first_gift_at: Date | null;
+  first_gift_minor: string | null;
+  last_gift_at: Date | null;
+  last_gift_minor: string | null;
+  by_fiscal_year: Record<string, number | string>;
+  soft_credit_minor: string;
+}
+
+const num = (v: string | number | null) => (v === null ? null : Number(v));
+const toRollup = (r: RollupDbRow): CurrencyRollup => ({
+  currency: r.currency,
+  totalMinor: Number(r.total_minor),
+  giftCount: r.gift_count,
+  smallestMinor: num(r.smallest_minor),
+  largestMinor: num(r.largest_minor),
+  firstGiftAt: r.first_gift_at,
+  firstGiftMinor: num(r.first_gift_minor),
+  lastGiftAt: r.last_gift_at,
+  lastGiftMinor: num(r.last_gift_minor),
+  byFiscalYear: Object.fromEntries(Object.entries(r.by_fiscal_year).map(([k, v]) => [k, Number(v)])),
+  softCreditMinor: Number(r.soft_credit_minor),
+});
+
+/** `Giving` of contacts or households: rollup rows + the sliding 365-day window, batched per request. */
+function givingLoader(ctx: Ctx, subject: 'CONTACT' | 'HOUSEHOLD') {
+  return ctx.loader(
+    `giving:${subject}`,
+    () =>
+      new DataLoader<string, ReturnType<typeof summariseGiving>>(async (ids) => {
+        const valid = validIds(ids);
+        const { rows, windows, settings } = await ctx.tx(async (m) => {
+          const settings = await loadSettings(m);
+          const rows: RollupDbRow[] = await m.query(`SELECT * FROM giving_rollups WHERE subject_type = $1 AND subject_id = ANY($2::uuid[])`, [subject, valid]);
+          const member = subject === 'CONTACT' ? 'g.contact_id' : 'c.household_id';
+          const windows: { subject_id: string; currency: string; total: string }[] = await m.query(
+            `SELECT ${member} AS subject_id, g.currency, sum(g.amount_minor - g.refunded_minor) AS total
+             FROM gifts g ${subject === 'HOUSEHOLD' ? 'JOIN contacts c ON c.id = g.contact_id' : ''}
+             WHERE ${member} = ANY($1::uuid[]) AND g.kind <> 'PLEDGE' AND g.received_at > now() - interval '365 days' AND g.refunded_minor < g.amount_minor
+             GROUP BY 1, 2`,
+            [valid],
+          );
+          return { rows, windows, settings };
+        });
+        const now = new Date();
+        return ids.map((id) =>
+          summariseGiving(
+            rows.filter((r) => r.subject_id === id).map(toRollup),
+            {
+              defaultCurrency: settings.defaultCurrency,
+              now,
+              fiscalStartMonth: settings.fiscalYearStartMonth,
+              last365ByCurrency: Object.fromEntries(windows.filter((w) => w.subject_id === id).map((w) => [w.currency, Number(w.total)])),
+            },
+          ),
+        );
+      }),
+  );
+}
+
+const GIFT_FILTERS: Record<string, string> = { kind: 'g.kind', campaignId: 'g.campaign_id', appealId: 'g.appeal_id', opportunityId: 'g.opportunity_id' };
+
+/** Keyset page over (created_at DESC, id DESC), optionally for one contact and filtered. */
+async function giftPage(ctx: Ctx, args: { first?: number; after?: string; filter?: Record<string, string | null> | null }, contactId?: string) {
   const { limit, after } = parsePage(args, 100, 20, KEYSET);
+  for (const [k, v] of Object.entries(args.filter ?? {})) {
+    if (v != null && k !== 'kind' && !isUuid(v)) return toConnection([], limit, () => []);
+  }
   const rows = await ctx.tx((m) => {
     const qb = m.getRepository(GiftEntity).createQueryBuilder('g').orderBy('g.created_at', 'DESC').addOrderBy('g.id', 'DESC').limit(limit + 1);
     if (contactId) qb.andWhere('g.contact_id = :contactId', { contactId });
+    for (const [k, v] of Object.entries(args.filter ?? {})) if (v != null) qb.andWhere(`${GIFT_FILTERS[k]} = :${k}`, { [k]: v });
     if (after) qb.andWhere('(g.created_at, g.id) < (:at::timestamptz, :id::uuid)', { at: after[0], id: after[1] });
     return qb.getMany();
   });
   return toConnection(rows, limit, (g) => [g.createdAt.toISOString(), g.id]);
 }
 
-export const giftResolvers: GraphQLResolverMap<RequestContext> = {
+interface OpportunityRow {
+  id: string;
+  contact_id: string;
+  name: string;
+  type: string;
+  stage: OpportunityStage;
+  expected_minor: string;
+  currency: string;
+  probability: number;
+  close_date: string;
+  lost_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const opportunityLoader = (ctx: Ctx) => ctx.loader('opportunity', () => new DataLoader<string, OpportunityRow | null>(async (ids) => {
+  const valid = validIds(ids);
+  const rows: OpportunityRow[] = valid.length ? await ctx.tx((m) => m.query(`SELECT * FROM opportunities WHERE id = ANY($1::uuid[])`, [valid])) : [];
+  return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+}));
+
+function text(field: string, v: unknown, max: number): string {
+  if (typeof v !== 'string' || !v.trim()) throw badInput(field, `${field.split('.').pop()} must not be blank`);
+  if (v.trim().length > max) throw badInput(field, `${field.split('.').pop()} must be at most ${max} characters`);
+  return v.trim();
+}
+
+function oneOf<T extends string>(field: string, allowed: readonly T[], v: unknown): T {
+  if (!allowed.includes(v as T)) throw badInput(field, `${field.split('.').pop()} must be one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+async function auditOpportunity(m: EntityManager, ctx: Ctx, action: string, id: string, before: unknown, after: unknown) {
+  await writeAudit(m, { ...actor(ctx), action, entityType: 'Opportunity', entityId: id, before, after });
+}
+
+export const giftResolvers: GraphQLResolverMap<Ctx> = {
   Query: {
-    gift: (_: unknown, { id }: { id: string }, ctx: RequestContext) => giftLoader(ctx).load(id),
-    gifts: (_: unknown, args: { first?: number; after?: string }, ctx: RequestContext) => giftPage(ctx, args),
+    gift: (_: unknown, { id }: { id: string }, ctx: Ctx) => giftLoader(ctx).load(id),
+    gifts: (_: unknown, args: { first?: number; after?: string; filter?: Record<string, string | null> }, ctx: Ctx) => giftPage(ctx, args),
+    opportunity: (_: unknown, { id }: { id: string }, ctx: Ctx) => opportunityLoader(ctx).load(id),
+    opportunities: async (_: unknown, args: { first?: number; after?: string; stage?: string | null }, ctx: Ctx) => {
+      const { limit, after } = parsePage(args, 100, 20, KEYSET);
+      const rows: OpportunityRow[] = await ctx.tx((m) =>
+        m.query(
+          `SELECT * FROM opportunities WHERE ($1::text IS NULL OR stage = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+           ORDER BY created_at DESC, id DESC LIMIT $4`,
+          [args.stage ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+        ),
+      );
+      return toConnection(rows, limit, (o) => [new Date(o.created_at).toISOString(), o.id]);
+    },
   },
   Mutation: {
-    recordGift: async (_: unknown, { input }: { input: { contactId: string; amount: unknown; receivedAt: Date; idempotencyKey: string } }, ctx: RequestContext) => {
-      const { giftId } = await ctx.tx((m) => recordGift(m, ctx.runtime.registry, { tenantId: ctx.principal.tenantId, actor: ctx.principal.userId, input }));
+    recordGift: async (_: unknown, { input }: { input: RecordGiftInput }, ctx: Ctx) => {
+      const { giftId } = await ctx.tx((m) => recordGift(m, ctx.runtime.registry, { ...actor(ctx), input }));
       return { gift: await giftLoader(ctx).load(giftId) };
+    },
+    refundGift: async (_: unknown, { input }: { input: { giftId: string; amount?: unknown; reason?: string; refundedAt?: Date; idempotencyKey: string } }, ctx: Ctx) => {
+      const { giftId, refundId } = await ctx.tx((m) => refundGift(m, ctx.runtime.registry, { ...actor(ctx), input }));
+      const [gift, [refund]] = await Promise.all([giftLoader(ctx).load(giftId), ctx.tx((m) => m.query(`SELECT * FROM gift_refunds WHERE id = $1`, [refundId]))]);
+      return { gift, refund };
+    },
+    rebuildRollups: (_: unknown, { input }: { input: { idempotencyKey: string } }, ctx: Ctx) =>
+      ctx.tx((m) =>
+        idempotent(m, ctx.principal.tenantId, 'rebuildRollups', input, async () => {
+          const counts = await recomputeAllRollups(m, ctx.principal.tenantId);
+          await writeAudit(m, { ...actor(ctx), action: 'rollups.rebuilt', entityType: 'GivingRollups', entityId: ctx.principal.tenantId, after: counts });
+          return counts;
+        }),
+      ),
+    createOpportunity: async (_: unknown, { input }: { input: Record<string, unknown> & { idempotencyKey: string } }, ctx: Ctx) => {
+      const id = await ctx.tx((m) =>
+        idempotent(m, ctx.principal.tenantId, 'createOpportunity', input, async () => {
+          const name = text('input.name', input.name, 200);
+          const type = oneOf('input.type', OPPORTUNITY_TYPES, input.type);
+          const stage = oneOf('input.stage', OPPORTUNITY_STAGES, input.stage ?? 'PROSPECTING');
+          const expected = parseMoney('input.expectedAmount', input.expectedAmount);
+          const probability = checkProbability('input.probability', input.probability, stage);
+          if (stage === 'LOST') throw badInput('input.stage', 'A new opportunity cannot start LOST');
+          if (!isUuid(input.contactId) || !(await m.query(`SELECT 1 FROM contacts WHERE id = $1 AND erased_at IS NULL AND merged_into_id IS NULL`, [input.contactId])).length) {
+            throw notFound('input.contactId', `No contact ${String(input.contactId)}`);
+          }
+          const id = randomUUID();
+          await m.query(
+            `INSERT INTO opportunities (id, tenant_id, contact_id, name, type, stage, expected_minor, currency, probability, close_date)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+            [id, ctx.principal.tenantId, input.contactId, name, type, stage, expected.amountMinor, expected.currency, probability, input.closeDate],
+          );
+          await auditOpportunity(m, ctx, 'opportunity.created', id, undefined, { name, type, stage, expected, probability, closeDate: input.closeDate });
+          return id;
+        }),
+      );
+      return { opportunity: await opportunityLoader(ctx).load(id) };
+    },
+    updateOpportunity: async (_: unknown, { input }: { input: Record<string, unknown> & { idempotencyKey: string } }, ctx: Ctx) => {
+      const id = await ctx.tx((m) =>
+        idempotent(m, ctx.principal.tenantId, 'updateOpportunity', input, async () => {
+          if (!isUuid(input.opportunityId)) throw notFound('input.opportunityId', `No opportunity ${String(input.opportunityId)}`);
+          const [o]: OpportunityRow[] = await m.query(`SELECT * FROM opportunities WHERE id = $1 FOR UPDATE`, [input.opportunityId]);
+          if (!o) throw notFound('input.opportunityId', `No opportunity ${String(input.opportunityId)}`);
+          const stage = input.stage == null ? o.stage : oneOf('input.stage', OPPORTUNITY_STAGES, input.stage);
+          checkStageChange(o.stage, stage, input.lostReason as string | null);
+          const probability = input.probability != null ? checkProbability('input.probability', input.probability, stage) : stage !== o.stage ? checkProbability('input.probability', null, stage) : o.probability;
+          const expected = input.expectedAmount == null ? { amountMinor: Number(o.expected_minor), currency: o.currency } : parseMoney('input.expectedAmount', input.expectedAmount);
+          if (expected.currency !== o.currency) {
+            const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM gifts WHERE opportunity_id = $1`, [o.id]);
+            if (n > 0) throw badInput('input.expectedAmount.currency', `Gifts in ${o.currency} are linked; the currency cannot change`);
+          }
+          const next = {
+            name: input.name == null ? o.name : text('input.name', input.name, 200),
+            stage,
+            probability,
+            expected,
+            closeDate: (input.closeDate as string | null) ?? o.close_date,
+            lostReason: stage === 'LOST' ? String(input.lostReason ?? o.lost_reason).trim() : null,
+          };
+          await m.query(
+            `UPDATE opportunities SET name = $2, stage = $3, probability = $4, expected_minor = $5, currency = $6, close_date = $7, lost_reason = $8, updated_at = now() WHERE id = $1`,
+            [o.id, next.name, next.stage, next.probability, next.expected.amountMinor, next.expected.currency, next.closeDate, next.lostReason],
+          );
+          await auditOpportunity(m, ctx, 'opportunity.updated', o.id, { name: o.name, stage: o.stage, probability: o.probability, expectedMinor: Number(o.expected_minor), closeDate: o.close_date }, next);
+          return o.id;
+        }),
+      );
+      return { opportunity: await opportunityLoader(ctx).load(id) };
     },
   },
   Contact: {
-    giving: async (c: ContactRow, _: unknown, ctx: RequestContext) => {
-      const rows = await rollupLoader(ctx).load(c.id);
-      return summariseGiving(
-        rows.map((r) => ({ currency: r.currency, totalMinor: r.totalMinor, giftCount: r.giftCount, lastGiftDate: r.lastGiftAt })),
-        (ctx.runtime.config as FundraisingConfig).DEFAULT_CURRENCY,
-      );
-    },
-    gifts: (c: ContactRow, args: { first?: number; after?: string }, ctx: RequestContext) => giftPage(ctx, args, c.id),
+    giving: (c: ContactRow, _: unknown, ctx: Ctx) => givingLoader(ctx, 'CONTACT').load(c.id),
+    gifts: (c: ContactRow, args: { first?: number; after?: string }, ctx: Ctx) => giftPage(ctx, args, c.id),
+    opportunities: (c: ContactRow, _: unknown, ctx: Ctx) =>
+      groupLoader<Record<string, unknown>>(ctx, 'contactOpportunities', `SELECT * FROM opportunities WHERE contact_id = ANY($1::uuid[]) ORDER BY close_date, id`, 'contact_id').load(c.id),
+  },
+  Household: {
+    giving: (h: { id: string }, _: unknown, ctx: Ctx) => givingLoader(ctx, 'HOUSEHOLD').load(h.id),
   },
   Gift: {
-    __resolveReference: (ref: { id: string }, ctx: RequestContext) => giftLoader(ctx).load(ref.id),
+    __resolveReference: (ref: { id: string }, ctx: Ctx) => giftLoader(ctx).load(ref.id),
     amount: (g: GiftRow) => money(g.amountMinor, g.currency),
-    contact: (g: GiftRow, _: unknown, ctx: RequestContext) => contactLoader(ctx).load(g.contactId),
+    contact: (g: GiftRow, _: unknown, ctx: Ctx) => contactLoader(ctx).load(g.contactId),
+    refunded: (g: GiftRow) => money(g.refundedMinor, g.currency),
+    netAmount: (g: GiftRow) => money(g.amountMinor - g.refundedMinor, g.currency),
+    benefitValue: (g: GiftRow) => money(g.benefitMinor, g.currency),
+    campaign: (g: GiftRow, _: unknown, ctx: Ctx) =>
+      g.campaignId ? groupLoader(ctx, 'campaign', `SELECT * FROM campaigns WHERE id = ANY($1::uuid[])`, 'id').load(g.campaignId).then((r) => r[0] ?? null) : null,
+    appeal: (g: GiftRow, _: unknown, ctx: Ctx) =>
+      g.appealId ? groupLoader(ctx, 'appeal', `SELECT * FROM appeals WHERE id = ANY($1::uuid[])`, 'id').load(g.appealId).then((r) => r[0] ?? null) : null,
+    opportunity: (g: GiftRow, _: unknown, ctx: Ctx) => (g.opportunityId ? opportunityLoader(ctx).load(g.opportunityId) : null),
+    allocations: async (g: GiftRow, _: unknown, ctx: Ctx) => {
+      const rows = await groupLoader<{ fund_id: string; amount_minor: string; code: string; name: string; restricted: boolean }>(
+        ctx,
+        'allocations',
+        `SELECT a.gift_id, a.fund_id, a.amount_minor, f.code, f.name, f.restricted FROM gift_allocations a JOIN funds f ON f.id = a.fund_id WHERE a.gift_id = ANY($1::uuid[]) ORDER BY f.code`,
+        'gift_id',
+      ).load(g.id);
+      return rows.map((r) => ({ fund: { id: r.fund_id, code: r.code, name: r.name, restricted: r.restricted }, amount: money(r.amount_minor, g.currency) }));
+    },
+    softCredits: async (g: GiftRow, _: unknown, ctx: Ctx) => {
+      const rows = await groupLoader<{ contact_id: string; role: string; amount_minor: string }>(
+        ctx,
+        'softCredits',
+        `SELECT * FROM soft_credits WHERE gift_id = ANY($1::uuid[]) ORDER BY role, contact_id`,
+        'gift_id',
+      ).load(g.id);
+      return Promise.all(rows.map(async (r) => ({ contact: await contactLoader(ctx).load(r.contact_id), role: r.role, amount: money(r.amount_minor, g.currency) })));
+    },
+    refunds: async (g: GiftRow, _: unknown, ctx: Ctx) =>
+      (await groupLoader<Record<string, unknown>>(ctx, 'refunds', `SELECT * FROM gift_refunds WHERE gift_id = ANY($1::uuid[]) ORDER BY refunded_at, id`, 'gift_id').load(g.id)),
+    pledge: (g: GiftRow, _: unknown, ctx: Ctx) => (g.pledgeId ? giftLoader(ctx).load(g.pledgeId) : null),
+    pledgePayments: async (g: GiftRow, _: unknown, ctx: Ctx) => {
+      if (g.kind !== 'PLEDGE') return [];
+      const rows = await groupLoader<{ id: string }>(ctx, 'pledgePayments', `SELECT id, pledge_id FROM gifts WHERE pledge_id = ANY($1::uuid[]) ORDER BY received_at, id`, 'pledge_id').load(g.id);
+      return Promise.all(rows.map((r) => giftLoader(ctx).load(r.id)));
+    },
+    pledgeOutstanding: async (g: GiftRow, _: unknown, ctx: Ctx) => {
+      if (g.kind !== 'PLEDGE') return null;
+      const rows = await groupLoader<{ net: string }>(
+        ctx,
+        'pledgePaid',
+        `SELECT pledge_id, (amount_minor - refunded_minor) AS net FROM gifts WHERE pledge_id = ANY($1::uuid[])`,
+        'pledge_id',
+      ).load(g.id);
+      return money(Math.max(0, g.amountMinor - rows.reduce((s, r) => s + Number(r.net), 0)), g.currency);
+    },
+  },
+  GiftRefund: {
+    amount: (r: { amount_minor: string; gift_id: string }, _: unknown, ctx: Ctx) => giftLoader(ctx).load(r.gift_id).then((g) => money(r.amount_minor, g!.currency)),
+    refundedAt: (r: { refunded_at: Date }) => r.refunded_at,
+  },
+  Opportunity: {
+    __resolveReference: (ref: { id: string }, ctx: Ctx) => opportunityLoader(ctx).load(ref.id),
+    contact: (o: OpportunityRow, _: unknown, ctx: Ctx) => contactLoader(ctx).load(o.contact_id),
+    expectedAmount: (o: OpportunityRow) => money(o.expected_minor, o.currency),
+    closeDate: (o: OpportunityRow) => o.close_date,
+    lostReason: (o: OpportunityRow) => o.lost_reason,
+    createdAt: (o: OpportunityRow) => o.created_at,
+    updatedAt: (o: OpportunityRow) => o.updated_at,
+    received: async (o: OpportunityRow, _: unknown, ctx: Ctx) => money(await opportunityReceived(ctx, o), o.currency),
+    outstanding: async (o: OpportunityRow, _: unknown, ctx: Ctx) =>
+      money(opportunityProgress(Number(o.expected_minor), await opportunityReceived(ctx, o), o.stage).outstandingMinor, o.currency),
+    gifts: async (o: OpportunityRow, _: unknown, ctx: Ctx) => {
+      const rows = await groupLoader<{ id: string }>(ctx, 'opportunityGifts', `SELECT id, opportunity_id FROM gifts WHERE opportunity_id = ANY($1::uuid[]) ORDER BY received_at, id`, 'opportunity_id').load(o.id);
+      return Promise.all(rows.map((r) => giftLoader(ctx).load(r.id)));
+    },
   },
 };
+
+/** Net received on an opportunity: linked gifts except pledges (a pledge is not money received). */
+async function opportunityReceived(ctx: Ctx, o: OpportunityRow): Promise<number> {
+  const rows = await groupLoader<{ net: string }>(
+    ctx,
+    'opportunityReceived',
+    `SELECT opportunity_id, sum(amount_minor - refunded_minor) AS net FROM gifts WHERE opportunity_id = ANY($1::uuid[]) AND kind <> 'PLEDGE' GROUP BY opportunity_id`,
+    'opportunity_id',
+  ).load(o.id);
+  return Number(rows[0]?.net ?? 0);
+}

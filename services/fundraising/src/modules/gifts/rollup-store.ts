@@ -64,15 +64,19 @@ export interface RecomputeScope {
 }
 
 /**
- * Recomputes the rollups of these contacts and their households from gifts, and marks their gifts
- * and refunds as rolled up (a later event for them is then a no-op). Locks the contacts first, in
- * id order, so it serialises with the incremental consumer.
+ * Recomputes the rollups of these contacts and their households from gifts (idempotent and
+ * deterministic: the same gifts always give the same rows, whatever order events arrive in), and
+ * marks their gifts and refunds as rolled up (`rolled_up`: "reflected in rollups at least once",
+ * which tells an operator which gifts still wait for the consumer).
  */
 export async function recomputeRollups(m: EntityManager, tenantId: string, scope: RecomputeScope): Promise<void> {
   const contactIds = [...new Set(scope.contactIds)].sort();
   if (!contactIds.length && !scope.householdIds?.length) return;
   const locked: { household_id: string | null }[] = await m.query(`SELECT household_id FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [contactIds]);
   const householdIds = [...new Set([...(scope.householdIds ?? []), ...locked.map((r) => r.household_id).filter((h): h is string => !!h)])].sort();
+  // Two members' events recompute their shared household: serialise on it (contacts first, then
+  // households, each in id order, so no two recomputes can deadlock).
+  if (householdIds.length) await m.query(`SELECT 1 FROM households WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [householdIds]);
   const { fiscalYearStartMonth } = await loadSettings(m);
   await m.query(
     `DELETE FROM giving_rollups WHERE (subject_type = 'CONTACT' AND subject_id = ANY($1::uuid[])) OR (subject_type = 'HOUSEHOLD' AND subject_id = ANY($2::uuid[]))`,
