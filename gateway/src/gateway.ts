@@ -38,6 +38,27 @@ export interface GatewayOptions {
   limits?: Partial<GatewayLimits>;
   rateLimit?: RateLimitOptions;
   log?: Logger;
+  /**
+   * Plain-HTTP routes the gateway passes through to a subgraph unchanged (bytes, status, headers):
+   * payment-provider webhooks sign their raw bodies, large CSV uploads are not GraphQL. Default:
+   * `/webhooks` and `/imports` → fundraising.
+   */
+  passthrough?: { prefix: string; subgraph: string }[];
+}
+
+export const DEFAULT_PASSTHROUGH = [
+  { prefix: '/webhooks', subgraph: 'fundraising' },
+  { prefix: '/imports', subgraph: 'fundraising' },
+];
+
+/** Hop-by-hop headers a proxy must not forward (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+
+/** Each subgraph's routing URL as composed into the supergraph (`@join__graph(name:, url:)`). */
+export function supergraphUrls(supergraphSdl: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)) out[m[1]!] = m[2]!;
+  return out;
 }
 
 export interface RunningGateway {
@@ -203,6 +224,42 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   app.get('/ready', (_req, res) => {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
+  const urls = { ...supergraphUrls(opts.supergraphSdl), ...opts.subgraphUrls };
+  for (const route of opts.passthrough ?? DEFAULT_PASSTHROUGH) {
+    const target = urls[route.subgraph];
+    if (!target) throw new Error(`passthrough ${route.prefix}: no subgraph ${route.subgraph}`);
+    const base = new URL(target);
+    app.use(route.prefix, requestScopeMiddleware(`gateway ${route.prefix}`), async (req, res) => {
+      try {
+        await rateLimits.consumeIp(req.ip ?? 'unknown', res);
+      } catch (err) {
+        const status = (err as { extensions?: { http?: { status?: number } } }).extensions?.http?.status ?? 429;
+        res.status(status).json({ errors: [{ message: (err as Error).message, extensions: { code: 'RATE_LIMITED' } }] });
+        return;
+      }
+      const headers: http.OutgoingHttpHeaders = {};
+      for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
+      headers['x-request-id'] = requestScope.getStore()?.requestId ?? randomUUID();
+      headers['x-forwarded-for'] = req.ip ?? '';
+      const upstream = (base.protocol === 'https:' ? https : http).request(
+        { protocol: base.protocol, hostname: base.hostname, port: base.port, method: req.method, path: req.originalUrl, headers, timeout: 30_000 },
+        (up) => {
+          const out: http.OutgoingHttpHeaders = {};
+          for (const [k, v] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) out[k] = v;
+          res.writeHead(up.statusCode ?? 502, out);
+          up.pipe(res);
+        },
+      );
+      upstream.on('timeout', () => upstream.destroy(new Error('upstream timeout')));
+      upstream.on('error', (err) => {
+        log.warn({ err, route: route.prefix }, 'passthrough upstream failed');
+        if (!res.headersSent) res.status(502).json({ errors: [{ message: 'Upstream unavailable', extensions: { code: 'INTERNAL' } }] });
+        else res.destroy();
+      });
+      req.pipe(upstream);
+    });
+  }
+
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

@@ -58,8 +58,8 @@ const rows = (tenant: string, sql: string, params: unknown[] = []) =>
 async function settled(tenant: string) {
   await eventually(
     async () => {
-      const [{ events }] = await rows(tenant, `SELECT (SELECT count(*) FROM gifts) + (SELECT count(*) FROM gift_refunds) AS events`);
-      const [{ handled }] = await rows(tenant, `SELECT count(*) AS handled FROM inbox WHERE consumer = 'fundraising.giving-rollup'`);
+      const { events } = (await rows(tenant, `SELECT (SELECT count(*) FROM gifts) + (SELECT count(*) FROM gift_refunds) AS events`))[0]!;
+      const { handled } = (await rows(tenant, `SELECT count(*) AS handled FROM inbox WHERE consumer = 'fundraising.giving-rollup'`))[0]!;
       return Number(events) === Number(handled);
     },
     { timeoutMs: 30_000 },
