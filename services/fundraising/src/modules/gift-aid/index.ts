@@ -1,6 +1,10 @@
+import { GiftAid1763800000300 } from '../../migrations/1763800000300-gift-aid';
 import type { FundraisingModule } from '../module';
+import { giftAidResolvers } from './resolvers';
 
+/** Gift Aid: declarations, per-gift eligibility, claims and HMRC schedules (docs/runbooks/gift-aid-claims.md). */
 export const giftAidModule: FundraisingModule = {
   name: 'gift-aid',
-  resolvers: {},
+  resolvers: giftAidResolvers,
+  migrations: [GiftAid1763800000300],
 };
