@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { dashboards } from '../../packages/observability/src/artifacts';
 import { PLANNED_METRIC_LIST, plannedSeriesNames } from '../../packages/observability/src/planned-metrics';
+import { DOMAIN_METRIC_LIST } from '../../packages/observability/src/domain-metrics';
 import { grafanaExprToPromql, metricNames } from '../../packages/observability/src/promql';
 import { SLO_KINDS, sliRecordName } from '../../packages/observability/src/rules';
 import { SERVICE_SLOS, SLI_WINDOWS } from '../../packages/observability/src/slos';
@@ -89,11 +90,11 @@ it('SLO: budget left and burn rate over every alert window, per service and SLO'
   }
 });
 
-it('domain: webhook and dashboard latency, reminder and bulk-job outcomes, from the planned metric names', () => {
+it('domain: webhook and dashboard latency, reminder and bulk-job outcomes, from the domain and planned metric names', () => {
   const d = byUid('commonhold-domain');
-  expect(titles(d)).toEqual(['Webhook processing latency', 'Webhooks by outcome', 'Dashboard query latency', 'Reminder deliveries', 'Reminder delivery failure ratio', 'Bulk job duration', 'Bulk job outcomes']);
+  expect(titles(d)).toEqual(['Webhook processing latency', 'Webhooks by outcome', 'Webhook rejections', 'Dashboard query latency', 'Reminder deliveries', 'Reminder delivery failure ratio', 'Bulk job duration', 'Bulk job outcomes']);
   const used = new Set(panelsOf(d).flatMap((p) => exprs(p).flatMap(metricNames)));
-  for (const m of PLANNED_METRIC_LIST) expect({ metric: m.name, drawn: plannedSeriesNames(m).some((n) => used.has(n)) }).toEqual({ metric: m.name, drawn: true });
+  for (const m of [...PLANNED_METRIC_LIST, ...DOMAIN_METRIC_LIST]) expect({ metric: m.name, drawn: plannedSeriesNames(m).some((n) => used.has(n)) }).toEqual({ metric: m.name, drawn: true });
 });
 
 it('every query is valid PromQL (promtool parses each as a rule)', () => {

@@ -52,6 +52,21 @@ beforeAll(async () => {
   }
   const bad = await as(`query { noSuchField }`);
   expect(bad.errors).toBeDefined();
+  // Domain paths: a fundraising dashboard query, and a payment webhook with a forged signature
+  // (refused before staging: it is timed and counted as a rejection).
+  const dash = await as(`{ fundraisingDashboard { totalsByMonth { month } } }`);
+  expect(dash.errors).toBeUndefined();
+  const tenant = `metrics-hook-${randomUUID().slice(0, 8)}`;
+  const configured = await platform.as(tenant)(`mutation($input: ConfigurePaymentProviderInput!) { configurePaymentProvider(input: $input) { account { provider } } }`, {
+    input: { provider: 'STRIPE', webhookSecret: 'whsec_metrics_test', idempotencyKey: `m-${randomUUID()}` },
+  });
+  expect(configured.errors).toBeUndefined();
+  const hook = await fetch(platform.gateway.url.replace(/\/graphql$/, `/webhooks/stripe/${tenant}`), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=forged' },
+    body: JSON.stringify({ id: 'evt_forged', type: 'payment_intent.succeeded', data: { object: {} } }),
+  });
+  expect(hook.status).toBe(400);
 
   const targets: Record<string, string> = { gateway: metricsUrl(platform.gateway.url) };
   for (const [name, svc] of Object.entries(platform.services)) targets[name] = metricsUrl(svc.url);

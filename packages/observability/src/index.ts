@@ -6,3 +6,4 @@ export * from './artifacts';
 export { overviewDashboard } from './dashboards/overview';
 export { sloDashboard } from './dashboards/slo';
 export { domainDashboard } from './dashboards/domain';
+export * from './domain-metrics';

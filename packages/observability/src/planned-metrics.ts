@@ -17,22 +17,6 @@ export interface PlannedMetric {
 }
 
 export const PLANNED_METRICS = {
-  webhookProcessingDuration: {
-    name: 'webhook_processing_duration_seconds',
-    type: 'histogram',
-    labels: ['provider', 'outcome'],
-    service: 'fundraising',
-    addedBy: { issue: 3, item: 'item 4, provider intake: "Metric: webhook processing latency"' },
-    help: 'Webhook receipt to staged/validated gift, by payment provider and outcome',
-  },
-  fundraisingDashboardDuration: {
-    name: 'fundraising_dashboard_duration_seconds',
-    type: 'histogram',
-    labels: ['query'],
-    service: 'fundraising',
-    addedBy: { issue: 3, item: 'item 9, fundraising dashboard queries (p95 < 100 ms target)' },
-    help: 'Fundraising dashboard query duration by query (totals, retention, top donors)',
-  },
   reminderDeliveries: {
     name: 'reminder_deliveries_total',
     type: 'counter',
@@ -62,6 +46,6 @@ export const PLANNED_METRICS = {
 export const PLANNED_METRIC_LIST: readonly PlannedMetric[] = Object.values(PLANNED_METRICS);
 
 /** The series names a planned metric will expose (histograms add _bucket, _count, _sum). */
-export function plannedSeriesNames(m: PlannedMetric): string[] {
+export function plannedSeriesNames(m: Pick<PlannedMetric, 'name' | 'type'>): string[] {
   return m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_count`, `${m.name}_sum`] : [m.name];
 }

@@ -1,15 +1,18 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DOMAIN_METRICS, type DomainMetric } from '../domain-metrics';
 import { PLANNED_METRICS, type PlannedMetric } from '../planned-metrics';
 import { Layout, RATE, dashboard, timeseries } from './common';
 
-const { webhookProcessingDuration: webhook, fundraisingDashboardDuration: dash, reminderDeliveries: reminders, bulkJobDuration: bulkDuration, bulkJobs } = PLANNED_METRICS;
+const { webhookProcessingDuration: webhook, webhookRejections: rejections, fundraisingDashboardDuration: dash } = DOMAIN_METRICS;
+const { reminderDeliveries: reminders, bulkJobDuration: bulkDuration, bulkJobs } = PLANNED_METRICS;
 
-/** Says in the panel where its data will come from while the metric is still planned. */
-const source = (m: PlannedMetric) => `Metric \`${m.name}\` (${m.service}): ${m.addedBy.issue ? `issue ${m.addedBy.issue}, ` : ''}${m.addedBy.item}.`;
+/** Says in the panel where its data comes from (or will, while the metric is still planned). */
+const source = (m: PlannedMetric | DomainMetric) =>
+  'addedBy' in m ? `Metric \`${m.name}\` (${m.service}): ${m.addedBy.issue ? `issue ${m.addedBy.issue}, ` : ''}${m.addedBy.item}.` : `Metric \`${m.name}\` (${m.service}).`;
 
 /** The seed's domain panels: webhook intake, dashboard queries, reminders, bulk jobs. */
 export function domainDashboard(): Dashboard {
-  const quantiles = (m: PlannedMetric, by: string) =>
+  const quantiles = (m: PlannedMetric | DomainMetric, by: string) =>
     [0.5, 0.95].map((q) => ({ expr: `histogram_quantile(${q}, sum by (${by}, le) (rate(${m.name}_bucket[${RATE}])))`, legend: `p${q * 100} {{${by}}}` }));
   return new Layout(dashboard('commonhold-domain', 'Commonhold / Domain', 'Business-path latency and outcomes: payment webhooks, fundraising dashboard, reminders, bulk jobs.'))
     .row('Payment provider webhooks (fundraising)')
@@ -19,6 +22,12 @@ export function domainDashboard(): Dashboard {
         { expr: `sum by (provider, outcome) (rate(${webhook.name}_count[${RATE}]))`, legend: '{{provider}} {{outcome}}' },
       ]),
       12,
+    )
+    .add(
+      timeseries('Webhook rejections', `Webhooks refused before staging, by provider and reason (a rise: a rotated secret not updated, or forged calls). ${source(rejections)}`, 'ops', [
+        { expr: `sum by (provider, reason) (rate(${rejections.name}[${RATE}]))`, legend: '{{provider}} {{reason}}' },
+      ]),
+      24,
     )
     .row('Fundraising dashboard')
     .add(

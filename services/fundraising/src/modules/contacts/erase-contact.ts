@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, badInput, enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { recomputeRollups } from '../gifts/rollup-store';
+import { eraseIntakeData } from '../intake/erasure';
 import { optionalText } from './address';
 import { contactErased } from './contact-events';
 import { lockContact } from './contact-store';
@@ -56,6 +57,8 @@ export async function eraseContact(
       [ids, ERASED_NAME, erasedAt],
     );
     await m.query(`DELETE FROM contact_consents WHERE contact_id = ANY($1::uuid[])`, [ids]);
+    // Raw provider payloads name the donor too: blank them and unlink the provider customer ids.
+    for (const id of ids) await eraseIntakeData(m, id);
     await m.query(
       `UPDATE audit_events SET before = CASE WHEN jsonb_typeof(before) = 'object' THEN before - $2::text[] ELSE before END,
                                after = CASE WHEN jsonb_typeof(after) = 'object' THEN after - $2::text[] ELSE after END
