@@ -45,6 +45,8 @@ export interface ServiceRuntime {
   registry: EventRegistry;
   log: Logger;
   metrics: Metrics;
+  /** The verifier the subgraph's GraphQL endpoint uses, for extra routes that need a caller's token. */
+  verifyToken: TokenVerifier;
 }
 
 /** A subgraph is its name, SDL, resolvers, tables and consumers; the kit does the rest. */
@@ -107,7 +109,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const ds = createDataSource({ url: config.DATABASE_URL, entities: def.entities, migrations: def.migrations, applicationName: def.name });
   await ds.initialize();
   if (!transport.isConnected()) await transport.connect();
-  const runtime: ServiceRuntime = { name: def.name, config, ds, transport, registry, log, metrics };
+  const runtime: ServiceRuntime = { name: def.name, config, ds, transport, registry, log, metrics, verifyToken: opts.verifyToken };
 
   const relay = new OutboxRelay({ databaseUrl: config.DATABASE_URL, transport, log, metrics, batchSize: config.OUTBOX_BATCH_SIZE, name: def.name });
   await relay.start();
