@@ -4,10 +4,14 @@
  */
 import { gatewayBench } from './gateway.bench';
 import { outboxBench } from './outbox.bench';
+import { dashboardBench } from '../dashboard';
+import { importBench } from '../import';
 
 const benches: Record<string, (argv: string[]) => Promise<Record<string, unknown>>> = {
   gateway: gatewayBench,
   outbox: outboxBench,
+  import: importBench,
+  dashboard: dashboardBench,
 };
 
 async function main() {

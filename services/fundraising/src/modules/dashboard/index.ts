@@ -1,6 +1,13 @@
 import type { FundraisingModule } from '../module';
+import { dashboardHistogram, dashboardResolvers } from './resolvers';
 
+/** Read-only fundraising dashboard queries (docs/fundraising/dashboard.md). */
 export const dashboardModule: FundraisingModule = {
   name: 'dashboard',
-  resolvers: {},
+  resolvers: dashboardResolvers,
+  // No routes of its own: registers its histogram on the service registry at start-up, so
+  // /metrics lists it before the first dashboard query.
+  routes: (_app, rt) => {
+    dashboardHistogram(rt.metrics.registry);
+  },
 };
