@@ -47,11 +47,13 @@ export interface CopyResult {
  * set, as the import writes them). With `references`, also campaigns/appeals/funds and one
  * allocation per gift with a fund (the dashboard's dataset). Timed from the first COPY to COMMIT.
  */
-export async function copyDataset(ownerUrl: string, tenantId: string, ds: Dataset, opts: { references?: boolean } = {}): Promise<CopyResult> {
+export async function copyDataset(ownerUrl: string, tenantId: string, ds: Dataset, opts: { references?: boolean; households?: boolean } = {}): Promise<CopyResult> {
   const client = new Client({ connectionString: ownerUrl });
   await client.connect();
   try {
     const contactIds = ds.donors.map(() => randomUUID());
+    // With `households`, a one-member household per person, as the import writes with households on.
+    const householdIds = ds.donors.map((d) => (opts.households && d.kind === 'PERSON' ? randomUUID() : null));
     const giftIds = ds.gifts.map(() => randomUUID());
     const ref = { campaigns: new Map<string, string>(), appeals: new Map<string, string>(), funds: new Map<string, string>() };
     if (opts.references) {
@@ -68,11 +70,19 @@ export async function copyDataset(ownerUrl: string, tenantId: string, ds: Datase
         await copy(client, table, ['id', 'tenant_id', 'code', 'name'], [...m].map(([code, id]) => [id, tenantId, code, `${code} (${table})`]));
       }
     }
+    if (opts.households) {
+      await copy(
+        client,
+        'households',
+        ['id', 'tenant_id', 'name', 'formal_greeting', 'informal_greeting'],
+        ds.donors.flatMap((d, i) => (householdIds[i] ? [[householdIds[i]!, tenantId, `${d.lastName} Household`, [d.title, d.firstName, d.lastName].filter(Boolean).join(' '), d.firstName ?? '']] : [])),
+      );
+    }
     await copy(
       client,
       'contacts',
-      ['id', 'tenant_id', 'kind', 'title', 'first_name', 'last_name', 'organisation_name', 'email', 'house_name_or_number', 'address_line1', 'city', 'postcode', 'country'],
-      ds.donors.map((d, i) => [contactIds[i]!, tenantId, d.kind, d.title, d.firstName, d.lastName, d.organisationName, d.email, d.houseNameOrNumber, d.addressLine1, d.city, d.postcode, 'GB']),
+      ['id', 'tenant_id', 'kind', 'title', 'first_name', 'last_name', 'organisation_name', 'email', 'house_name_or_number', 'address_line1', 'city', 'postcode', 'country', 'household_id'],
+      ds.donors.map((d, i) => [contactIds[i]!, tenantId, d.kind, d.title, d.firstName, d.lastName, d.organisationName, d.email, d.houseNameOrNumber, d.addressLine1, d.city, d.postcode, 'GB', householdIds[i] ?? null]),
     );
     await copy(
       client,

@@ -75,6 +75,14 @@ export const FundraisingImport1763800000500 = sqlMigration(
       PRIMARY KEY (job_id, donor_key)
     )`,
     ...tenantRlsSql('import_job_donors'),
+    // Contacts that received gifts in a job: their rollups are recomputed once, when the last chunk commits.
+    `CREATE TABLE import_job_touched (
+      tenant_id text NOT NULL,
+      job_id uuid NOT NULL REFERENCES import_jobs (id) ON DELETE CASCADE,
+      contact_id uuid NOT NULL,
+      PRIMARY KEY (job_id, contact_id)
+    )`,
+    ...tenantRlsSql('import_job_touched'),
 
     // A source system's contact id → our contact (kept across imports).
     `CREATE TABLE import_contact_refs (
@@ -108,7 +116,7 @@ export const FundraisingImport1763800000500 = sqlMigration(
     'DROP INDEX contacts_match_name_postcode',
     'DROP INDEX contacts_match_email',
     'ALTER TABLE contacts DROP COLUMN match_name_postcode, DROP COLUMN match_email',
-    'DROP TABLE import_contact_refs', 'DROP TABLE import_job_donors',
+    'DROP TABLE import_contact_refs', 'DROP TABLE import_job_touched', 'DROP TABLE import_job_donors',
     'DROP TABLE import_chunks',
     'DROP TABLE import_row_errors', 'DROP TABLE import_jobs',
   ],

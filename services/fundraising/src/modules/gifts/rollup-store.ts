@@ -11,28 +11,43 @@ import { loadSettings } from '../settings';
  *   (the largest of its members' soft credits on it) and never its own members' gifts.
  */
 const RECOMPUTE_SQL = `
-WITH counted AS (
-  SELECT g.id, g.contact_id, g.currency, (g.amount_minor - g.refunded_minor) AS net, g.received_at,
+WITH subject_contacts AS (SELECT DISTINCT unnest($1::uuid[]) AS id),
+subject_households AS (SELECT DISTINCT unnest($3::uuid[]) AS id),
+-- Sets, not arrays: "x = ANY(array)" on a scan is a linear search per row (quadratic for an import chunk).
+members AS (
+  SELECT c.id, c.household_id FROM contacts c WHERE c.id IN (SELECT id FROM subject_contacts)
+  UNION
+  SELECT c.id, c.household_id FROM contacts c WHERE c.household_id IN (SELECT id FROM subject_households)
+),
+relevant AS (
+  -- Only the gifts these subjects can see: their own and their members', and gifts soft-crediting them.
+  SELECT g.id FROM gifts g WHERE g.contact_id IN (SELECT id FROM members)
+  UNION
+  SELECT sc.gift_id FROM soft_credits sc WHERE sc.contact_id IN (SELECT id FROM members)
+),
+counted AS (
+  SELECT g.id, g.contact_id, d.household_id AS donor_household, g.currency, (g.amount_minor - g.refunded_minor) AS net, g.received_at,
          extract(year FROM (g.received_at AT TIME ZONE 'UTC') - make_interval(months => $2::int - 1))::int AS fy
-  FROM gifts g
-  WHERE g.kind <> 'PLEDGE' AND g.refunded_minor < g.amount_minor
+  FROM gifts g JOIN contacts d ON d.id = g.contact_id
+  WHERE g.id IN (SELECT id FROM relevant) AND g.kind <> 'PLEDGE' AND g.refunded_minor < g.amount_minor
 ),
 subject_gifts AS (
-  SELECT 'CONTACT'::text AS subject_type, g.contact_id AS subject_id, g.* FROM counted g WHERE g.contact_id = ANY($1::uuid[])
+  SELECT 'CONTACT'::text AS subject_type, g.contact_id AS subject_id, g.id, g.currency, g.net, g.received_at, g.fy
+  FROM counted g WHERE g.contact_id IN (SELECT id FROM subject_contacts)
   UNION ALL
-  SELECT 'HOUSEHOLD', c.household_id, g.* FROM counted g JOIN contacts c ON c.id = g.contact_id WHERE c.household_id = ANY($3::uuid[])
+  SELECT 'HOUSEHOLD', g.donor_household, g.id, g.currency, g.net, g.received_at, g.fy
+  FROM counted g WHERE g.donor_household IN (SELECT id FROM subject_households)
 ),
 subject_soft AS (
   SELECT 'CONTACT'::text AS subject_type, sc.contact_id AS subject_id, g.currency, sum(least(sc.amount_minor, g.net)) AS amount
   FROM soft_credits sc JOIN counted g ON g.id = sc.gift_id
-  WHERE sc.contact_id = ANY($1::uuid[])
+  WHERE sc.contact_id IN (SELECT id FROM subject_contacts)
   GROUP BY 1, 2, 3
   UNION ALL
   SELECT 'HOUSEHOLD', household_id, currency, sum(amount) FROM (
     SELECT m.household_id, g.currency, g.id, max(least(sc.amount_minor, g.net)) AS amount
-    FROM soft_credits sc JOIN counted g ON g.id = sc.gift_id
-    JOIN contacts m ON m.id = sc.contact_id JOIN contacts d ON d.id = g.contact_id
-    WHERE m.household_id = ANY($3::uuid[]) AND d.household_id IS DISTINCT FROM m.household_id
+    FROM soft_credits sc JOIN counted g ON g.id = sc.gift_id JOIN members m ON m.id = sc.contact_id
+    WHERE m.household_id IN (SELECT id FROM subject_households) AND g.donor_household IS DISTINCT FROM m.household_id
     GROUP BY 1, 2, 3
   ) per_gift GROUP BY 1, 2, 3
 ),
@@ -79,14 +94,14 @@ export async function recomputeRollups(m: EntityManager, tenantId: string, scope
   if (householdIds.length) await m.query(`SELECT 1 FROM households WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [householdIds]);
   const { fiscalYearStartMonth } = await loadSettings(m);
   await m.query(
-    `DELETE FROM giving_rollups WHERE (subject_type = 'CONTACT' AND subject_id = ANY($1::uuid[])) OR (subject_type = 'HOUSEHOLD' AND subject_id = ANY($2::uuid[]))`,
+    `DELETE FROM giving_rollups WHERE (subject_type = 'CONTACT' AND subject_id IN (SELECT unnest($1::uuid[]))) OR (subject_type = 'HOUSEHOLD' AND subject_id IN (SELECT unnest($2::uuid[])))`,
     [contactIds, householdIds],
   );
   await m.query(RECOMPUTE_SQL, [contactIds, fiscalYearStartMonth, householdIds, tenantId]);
-  await m.query(`UPDATE gifts SET rolled_up = true WHERE contact_id = ANY($1::uuid[]) AND NOT rolled_up`, [contactIds]);
+  await m.query(`UPDATE gifts SET rolled_up = true WHERE tenant_id = $2 AND contact_id IN (SELECT unnest($1::uuid[])) AND NOT rolled_up`, [contactIds, tenantId]);
   await m.query(
-    `UPDATE gift_refunds r SET rolled_up = true FROM gifts g WHERE g.id = r.gift_id AND g.contact_id = ANY($1::uuid[]) AND NOT r.rolled_up`,
-    [contactIds],
+    `UPDATE gift_refunds r SET rolled_up = true FROM gifts g WHERE r.tenant_id = $2 AND g.id = r.gift_id AND g.contact_id IN (SELECT unnest($1::uuid[])) AND NOT r.rolled_up`,
+    [contactIds, tenantId],
   );
 }
 

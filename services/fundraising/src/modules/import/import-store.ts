@@ -255,6 +255,8 @@ async function importNextChunk(m: EntityManager, deps: RunDeps, jobId: string): 
     [jobId, last],
   );
   if (last) {
+    const touched: { contact_id: string }[] = await m.query(`SELECT contact_id FROM import_job_touched WHERE job_id = $1`, [jobId]);
+    await recomputeRollups(m, tenantId, { contactIds: touched.map((t) => t.contact_id) });
     // One audit row per import (a financial bulk change), with its counts, not one per gift.
     await writeAudit(m, {
       tenantId,
@@ -398,8 +400,8 @@ async function importChunk(m: EntityManager, deps: RunDeps, job: ImportJobRow, c
   );
 
   // Gifts, once per external ref (a re-run or an overlapping file inserts nothing), and the whole
-  // amount allocated to the row's fund. They are written rolled up: the recompute below, in this
-  // same transaction, folds them in (marking them afterwards would rewrite every new gift row).
+  // amount allocated to the row's fund. They are written rolled up: no event will carry them, and
+  // the job's final recompute folds them in (marking them afterwards would rewrite every gift row).
   const inserted: { contact_id: string; gifts: number }[] = await m.query(
     `WITH ins AS (
        INSERT INTO gifts (id, tenant_id, contact_id, amount_minor, currency, received_at, kind, payment_method, campaign_id, appeal_id, source, external_ref, rolled_up)
@@ -419,9 +421,13 @@ async function importChunk(m: EntityManager, deps: RunDeps, job: ImportJobRow, c
     [tenantId],
   );
 
-  // Rollups of every contact that received gifts, recomputed from gifts (set-based), in the
-  // transaction that wrote them.
-  await recomputeRollups(m, tenantId, { contactIds: inserted.map((t) => t.contact_id) });
+  // Contacts that received gifts: their rollups are recomputed once, from gifts (set-based), in the
+  // transaction that commits the last chunk (a donor spread over chunks is recomputed once, not per
+  // chunk). A crash before then leaves the job RUNNING/FAILED; resuming ends with the recompute.
+  await m.query(
+    `INSERT INTO import_job_touched (tenant_id, job_id, contact_id) SELECT $1, $2, unnest($3::uuid[]) ON CONFLICT DO NOTHING`,
+    [tenantId, job.id, inserted.map((t) => t.contact_id)],
+  );
 
   // contact.created for new people (the contract is for persons), set-based into the outbox.
   await m.query(
