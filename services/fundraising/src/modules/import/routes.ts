@@ -1,5 +1,5 @@
 import express from 'express';
-import { AppError, createTokenVerifier, requireFeature, withTenant, type ServiceRuntime, type TokenVerifier } from '@commonhold/kit';
+import { AppError, requireFeature, withTenant, type ServiceRuntime } from '@commonhold/kit';
 import { jobErrors, type RunDeps } from './import-store';
 import { jobOut } from './resolvers';
 import { startImport } from './use-cases';
@@ -14,10 +14,8 @@ const STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 4
  * answers `{ job, errors }` (the first 100 report entries) or `{ errors: [{ message, extensions }] }`.
  */
 export function importRoutes(app: express.Express, rt: ServiceRuntime): void {
-  let verifier: TokenVerifier | undefined;
-  // The same verifier the service's GraphQL endpoint is given (service-main builds it from this config).
-  const verify = (authorization: string | undefined) =>
-    (verifier ??= createTokenVerifier({ jwksUrl: rt.config.JWKS_URL, jwksFile: rt.config.JWKS_FILE, issuer: rt.config.JWT_ISSUER, audience: rt.config.JWT_AUDIENCE }))(authorization);
+  // The same verifier the service's GraphQL endpoint uses (embedded, distributed and tests alike).
+  const verify = (authorization: string | undefined) => rt.verifyToken(authorization);
 
   app.post('/imports', express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '64mb' }), async (req, res) => {
     try {
