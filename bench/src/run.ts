@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- <name> [options]`: runs one bench and prints ONE JSON object on stdout
- * (progress and logs go to stderr). Benches: gateway, outbox. See docs/performance.md.
+ * (progress and logs go to stderr). Benches: gateway, outbox, import, dashboard. See docs/performance.md.
  */
 import { gatewayBench } from './gateway.bench';
 import { outboxBench } from './outbox.bench';
