@@ -29,18 +29,34 @@ export function createDataSource(opts: ServiceDataSourceOptions): DataSource {
   });
 }
 
+/** PostgreSQL's "try the whole transaction again" errors: deadlock detected, serialization failure. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const sqlState = (err: unknown): string | undefined =>
+  (err as { driverError?: { code?: string } })?.driverError?.code ?? (err as { code?: string })?.code;
+
 /**
  * Runs `fn` in one transaction whose `app.tenant_id` is set, so row-level security hides every
- * other tenant's rows even if a query forgets its filter.
+ * other tenant's rows even if a query forgets its filter. A transaction PostgreSQL aborts as a
+ * deadlock victim or a serialization failure is run again from the start (up to `attempts` times,
+ * with a short random pause): everything it did was rolled back, so the retry is safe, and the
+ * caller sees an answer instead of an internal error. `fn` must keep side effects inside the
+ * transaction (or idempotent), as every use here does.
  */
-export async function withTenant<T>(ds: DataSource, tenantId: string, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+export async function withTenant<T>(ds: DataSource, tenantId: string, fn: (m: EntityManager) => Promise<T>, attempts = 4): Promise<T> {
   if (!tenantId) throw new Error('withTenant needs a tenant id');
-  return ds.transaction(async (m) => {
-    await m.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
-    const scope = requestScope.getStore();
-    if (scope) scope.tenantId = tenantId;
-    return fn(m);
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ds.transaction(async (m) => {
+        await m.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+        const scope = requestScope.getStore();
+        if (scope) scope.tenantId = tenantId;
+        return fn(m);
+      });
+    } catch (err) {
+      if (attempt >= attempts || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+    }
+  }
 }
 
 /** SQL that makes `table` tenant-owned: RLS enabled and forced, with a policy on `tenant_id`. */

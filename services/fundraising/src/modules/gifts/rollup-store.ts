@@ -87,11 +87,13 @@ export interface RecomputeScope {
 export async function recomputeRollups(m: EntityManager, tenantId: string, scope: RecomputeScope): Promise<void> {
   const contactIds = [...new Set(scope.contactIds)].sort();
   if (!contactIds.length && !scope.householdIds?.length) return;
-  const locked: { household_id: string | null }[] = await m.query(`SELECT household_id FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [contactIds]);
+  // FOR NO KEY UPDATE: serialises recomputes, yet lets a gift being written for the contact take its
+  // foreign-key share lock (FOR UPDATE would deadlock with a pledge payment locking its pledge).
+  const locked: { household_id: string | null }[] = await m.query(`SELECT household_id FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [contactIds]);
   const householdIds = [...new Set([...(scope.householdIds ?? []), ...locked.map((r) => r.household_id).filter((h): h is string => !!h)])].sort();
   // Two members' events recompute their shared household: serialise on it (contacts first, then
   // households, each in id order, so no two recomputes can deadlock).
-  if (householdIds.length) await m.query(`SELECT 1 FROM households WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [householdIds]);
+  if (householdIds.length) await m.query(`SELECT 1 FROM households WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [householdIds]);
   const { fiscalYearStartMonth } = await loadSettings(m);
   await m.query(
     `DELETE FROM giving_rollups WHERE (subject_type = 'CONTACT' AND subject_id IN (SELECT unnest($1::uuid[]))) OR (subject_type = 'HOUSEHOLD' AND subject_id IN (SELECT unnest($2::uuid[])))`,
