@@ -1,3 +1,4 @@
+import { DashboardAggregates1763800000600 } from '../../migrations/1763800000600-dashboard-aggregates';
 import type { FundraisingModule } from '../module';
 import { dashboardHistogram, dashboardResolvers } from './resolvers';
 
@@ -5,6 +6,7 @@ import { dashboardHistogram, dashboardResolvers } from './resolvers';
 export const dashboardModule: FundraisingModule = {
   name: 'dashboard',
   resolvers: dashboardResolvers,
+  migrations: [DashboardAggregates1763800000600],
   // No routes of its own: registers its histogram on the service registry at start-up, so
   // /metrics lists it before the first dashboard query.
   routes: (_app, rt) => {

@@ -68,7 +68,7 @@ const MAX_TOP_DONORS = 100;
  * that need them, once per request and dashboard input.
  */
 const rangeTotals = (d: Dashboard, ctx: Ctx) =>
-  ctx.loader(`fundraising-dashboard:${d.currency}:${d.from}:${d.to}`, () => timed(ctx, 'totals', () => ctx.tx((m) => q.rangeTotals(m, d.scope, MAX_TOP_DONORS))));
+  ctx.loader(`fundraising-dashboard:${d.currency}:${d.from}:${d.to}`, () => timed(ctx, 'totals', () => ctx.tx((m) => q.rangeTotals(m, d.scope))));
 
 export const dashboardResolvers: GraphQLResolverMap<Ctx> = {
   Query: {
@@ -132,7 +132,7 @@ export const dashboardResolvers: GraphQLResolverMap<Ctx> = {
     topDonors: async (d: Dashboard, args: { limit?: number | null }, ctx: Ctx) => {
       const limit = args.limit ?? 10;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TOP_DONORS) throw badInput('limit', `limit must be between 1 and ${MAX_TOP_DONORS}`);
-      const top = (await rangeTotals(d, ctx)).topDonors.slice(0, limit);
+      const top = await timed(ctx, 'top_donors', () => ctx.tx((m) => q.topDonors(m, d.scope, limit)));
       const contacts = await contactLoader(ctx).loadMany(top.map((r) => r.contactId));
       return top.map((r, i) => ({ contact: contacts[i], total: money(amount(r.total), d.currency), giftCount: r.gifts }));
     },
