@@ -84,8 +84,8 @@ export const DashboardAggregates1763800000600 = sqlMigration(
     `CREATE TRIGGER gifts_month_totals_update AFTER UPDATE ON gifts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION gifts_month_totals_update()`,
     `CREATE TRIGGER gifts_month_totals_delete AFTER DELETE ON gifts REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION gifts_month_totals_delete()`,
 
-    // New allocations of counted gifts: add their share per fund, and a gift's first allocations
-    // take it out of the unallocated count.
+    // New allocations of counted gifts: add their share per fund, and take their gifts out of the
+    // unallocated count (all of a gift's allocations arrive in one statement, at creation).
     `CREATE FUNCTION gift_allocations_month_totals_insert() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
        INSERT INTO gift_month_fund_totals AS t (tenant_id, currency, month, fund_id, net_minor, allocation_count)
@@ -97,14 +97,16 @@ export const DashboardAggregates1763800000600 = sqlMigration(
        ON CONFLICT (tenant_id, currency, month, fund_id) DO UPDATE
          SET net_minor = t.net_minor + excluded.net_minor, allocation_count = t.allocation_count + excluded.allocation_count;
 
+       -- A gift's allocations are all written by one statement, when the gift is recorded
+       -- (recordGift and the import both do): each gift here leaves the unallocated count once.
+       -- (A per-gift "was it unallocated before?" lookup would be quadratic on an import chunk
+       -- whose rows have no planner statistics yet.)
        UPDATE gift_month_totals t SET unallocated_count = t.unallocated_count - d.n
        FROM (
          SELECT g.tenant_id, g.currency, (date_trunc('month', g.received_at AT TIME ZONE 'UTC'))::date AS month,
                 coalesce(g.campaign_id, ${NIL}) AS campaign_id, coalesce(g.appeal_id, ${NIL}) AS appeal_id, count(*) AS n
          FROM gifts g
-         WHERE g.id IN (SELECT gift_id FROM new_rows) AND g.kind <> 'PLEDGE' AND g.refunded_minor < g.amount_minor
-           AND NOT EXISTS (SELECT 1 FROM gift_allocations a WHERE a.gift_id = g.id
-                           AND (a.gift_id, a.fund_id) NOT IN (SELECT gift_id, fund_id FROM new_rows))
+         WHERE g.id IN (SELECT DISTINCT gift_id FROM new_rows) AND g.kind <> 'PLEDGE' AND g.refunded_minor < g.amount_minor
          GROUP BY 1, 2, 3, 4, 5
        ) d
        WHERE t.tenant_id = d.tenant_id AND t.currency = d.currency AND t.month = d.month AND t.campaign_id = d.campaign_id AND t.appeal_id = d.appeal_id;

@@ -170,8 +170,12 @@ export async function recordGift(m: EntityManager, registry: EventRegistry, cmd:
         externalRef,
       ],
     );
-    for (const a of allocations) {
-      await m.query(`INSERT INTO gift_allocations (tenant_id, gift_id, fund_id, amount_minor) VALUES ($1, $2, $3, $4)`, [cmd.tenantId, id, a.fundId, a.amountMinor]);
+    // All of a gift's allocations in ONE statement: the dashboard aggregates' trigger relies on it.
+    if (allocations.length) {
+      await m.query(
+        `INSERT INTO gift_allocations (tenant_id, gift_id, fund_id, amount_minor) SELECT $1, $2, a.fund_id, a.amount_minor FROM unnest($3::uuid[], $4::bigint[]) AS a (fund_id, amount_minor)`,
+        [cmd.tenantId, id, allocations.map((a) => a.fundId), allocations.map((a) => a.amountMinor)],
+      );
     }
     for (const s of softCredits) {
       await m.query(`INSERT INTO soft_credits (tenant_id, gift_id, contact_id, role, amount_minor) VALUES ($1, $2, $3, $4, $5)`, [cmd.tenantId, id, s.contactId, s.role, s.amountMinor]);
