@@ -9,9 +9,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { PAYMENT_METHODS } from '../../services/fundraising/src/modules/gifts/record-gift';
 import type { Dataset } from '../../services/fundraising/test/import/dataset';
 
-const PAYMENT = new Set(['CASH', 'CHEQUE', 'CARD', 'DIRECT_DEBIT', 'BANK_TRANSFER', 'STANDING_ORDER', 'PAYPAL', 'JUSTGIVING', 'OTHER']);
+const PAYMENT = new Set<string>(PAYMENT_METHODS);
 const method = (m: string) => {
   const p = m.trim().toUpperCase().replace(/[\s-]+/g, '_');
   return PAYMENT.has(p) ? p : 'OTHER';

@@ -4,19 +4,14 @@ import type { EntityManager } from 'typeorm';
 import { AppError, badInput, DateScalar, DateTimeScalar, idempotent, notFound, parsePage, toConnection, writeAudit, type AuditRow, type RequestContext } from '@commonhold/kit';
 import { recomputeAllRollups } from '../modules/gifts/rollup-store';
 import { loadSettings, type FundraisingSettings } from '../modules/settings';
+import { requiredText } from '../modules/input';
 import { isUuid } from './loaders';
 
 type Ctx = RequestContext;
 const cmd = (ctx: Ctx) => ({ tenantId: ctx.principal.tenantId, actor: ctx.principal.userId });
 
-function text(field: string, value: unknown, max: number): string {
-  if (typeof value !== 'string' || !value.trim()) throw badInput(field, `${field.split('.').pop()} must not be blank`);
-  if (value.trim().length > max) throw badInput(field, `${field.split('.').pop()} must be at most ${max} characters`);
-  return value.trim();
-}
-
 function code(field: string, value: unknown): string {
-  const c = text(field, value, 40).toUpperCase();
+  const c = requiredText(field, value, 40).toUpperCase();
   if (!/^[A-Z0-9][A-Z0-9_-]*$/.test(c)) throw badInput(field, 'code may hold only letters, digits, "-" and "_"');
   return c;
 }
@@ -119,7 +114,7 @@ export const coreResolvers: GraphQLResolverMap<Ctx> = {
         const { tenantId } = cmd(ctx);
         const id = await idempotent(m, tenantId, 'createCampaign', input, async () => {
           const id = randomUUID();
-          await insertReference(m, 'campaigns', { id, tenantId, code: code('input.code', input.code), name: text('input.name', input.name, 200) });
+          await insertReference(m, 'campaigns', { id, tenantId, code: code('input.code', input.code), name: requiredText('input.name', input.name, 200) });
           return id;
         });
         return { campaign: (await m.query(`SELECT * FROM campaigns WHERE id = $1`, [id]))[0] };
@@ -136,7 +131,7 @@ export const coreResolvers: GraphQLResolverMap<Ctx> = {
             }
             campaignId = input.campaignId;
           }
-          await insertReference(m, 'appeals', { id, tenantId, campaignId, code: code('input.code', input.code), name: text('input.name', input.name, 200) });
+          await insertReference(m, 'appeals', { id, tenantId, campaignId, code: code('input.code', input.code), name: requiredText('input.name', input.name, 200) });
           return id;
         });
         return { appeal: (await m.query(`SELECT * FROM appeals WHERE id = $1`, [id]))[0] };
@@ -146,7 +141,7 @@ export const coreResolvers: GraphQLResolverMap<Ctx> = {
         const { tenantId } = cmd(ctx);
         const id = await idempotent(m, tenantId, 'createFund', input, async () => {
           const id = randomUUID();
-          await insertReference(m, 'funds', { id, tenantId, code: code('input.code', input.code), name: text('input.name', input.name, 200), restricted: Boolean(input.restricted) });
+          await insertReference(m, 'funds', { id, tenantId, code: code('input.code', input.code), name: requiredText('input.name', input.name, 200), restricted: Boolean(input.restricted) });
           return id;
         });
         return { fund: (await m.query(`SELECT * FROM funds WHERE id = $1`, [id]))[0] };

@@ -3,8 +3,9 @@ import { AppError, notFound } from '@commonhold/kit';
 import type { ContactFields } from './contact';
 import { ContactEntity, type ContactRow } from './contact.entity';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: unknown): id is string => typeof id === 'string' && UUID.test(id);
+import { isUuid } from '../../graphql/loaders';
+
+export { isUuid };
 
 /** The stored contact's editable fields (as validation returns them). */
 export function rowToFields(r: ContactRow): ContactFields {

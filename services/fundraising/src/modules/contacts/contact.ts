@@ -1,3 +1,4 @@
+import { isUuid } from '../../graphql/loaders';
 import { z } from 'zod';
 import { badInput } from '@commonhold/kit';
 import { optionalText, validateAddress, type Address } from './address';
@@ -29,7 +30,6 @@ export interface NewContact extends ContactFields {
 export const UPDATABLE_FIELDS = ['title', 'firstName', 'lastName', 'organisationName', 'email', 'phone', 'address', 'excludeFromHouseholdName'] as const;
 export type UpdatableField = (typeof UPDATABLE_FIELDS)[number];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const emailSchema = z.email();
 
 function requiredName(field: string, value: unknown): string {
@@ -96,7 +96,7 @@ export function validateNewContact(input: unknown): NewContact {
   let householdId: string | null = null;
   if (!absent(v.householdId)) {
     if (kind === 'ORGANISATION') throw badInput('input.householdId', 'an organisation cannot belong to a household');
-    if (typeof v.householdId !== 'string' || !UUID.test(v.householdId)) throw badInput('input.householdId', 'householdId must be a household id');
+    if (!isUuid(v.householdId)) throw badInput('input.householdId', 'householdId must be a household id');
     householdId = v.householdId.toLowerCase();
   }
   if (!absent(v.excludeFromHouseholdName) && typeof v.excludeFromHouseholdName !== 'boolean') {

@@ -34,8 +34,6 @@ export interface RangeTotals {
   byMonth: { month: string; total: number; gifts: number }[];
   byCampaign: Bucket[];
   byAppeal: Bucket[];
-  /** The `topLimit` largest donors, largest first (ties by contact id). */
-  topDonors: { contactId: string; total: number; gifts: number }[];
   total: number;
   gifts: number;
 }
@@ -84,7 +82,7 @@ export async function rangeTotals(m: EntityManager, s: Scope): Promise<RangeTota
      LEFT JOIN appeals p ON a.gs = 6 AND p.id = a.appeal_id`,
     splitParams(s),
   );
-  const out: RangeTotals = { byMonth: [], byCampaign: [], byAppeal: [], topDonors: [], total: 0, gifts: 0 };
+  const out: RangeTotals = { byMonth: [], byCampaign: [], byAppeal: [], total: 0, gifts: 0 };
   for (const r of rows) {
     const total = Number(r.total);
     if (r.gs === 3) {
@@ -102,7 +100,7 @@ export async function rangeTotals(m: EntityManager, s: Scope): Promise<RangeTota
 }
 
 /** The `limit` largest donors over from..to, largest first (ties by contact id): per gift. */
-export async function topDonors(m: EntityManager, s: Scope, limit: number): Promise<RangeTotals['topDonors']> {
+export async function topDonors(m: EntityManager, s: Scope, limit: number): Promise<{ contactId: string; total: number; gifts: number }[]> {
   const rows: { contact_id: string; total: string; gifts: number }[] = await m.query(
     `SELECT g.contact_id, sum(g.amount_minor - g.refunded_minor)::text AS total, count(*)::int AS gifts
      FROM gifts g WHERE ${COUNTED}

@@ -60,12 +60,12 @@ const bucketOut = (currency: string, fallbackName: string) => (b: q.Bucket) => (
   giftCount: b.gifts,
 });
 
-/** Most top donors a request may ask for; the shared range query always fetches this many. */
+/** Most top donors a request may ask for. */
 const MAX_TOP_DONORS = 100;
 
 /**
- * The range totals (months, campaigns, appeals, top donors) are one query shared by the fields
- * that need them, once per request and dashboard input.
+ * The range totals (months, campaigns, appeals, and the total the fund bucket needs) are one query
+ * shared by the fields that need them, once per request and dashboard input.
  */
 const rangeTotals = (d: Dashboard, ctx: Ctx) =>
   ctx.loader(`fundraising-dashboard:${d.currency}:${d.from}:${d.to}`, () => timed(ctx, 'totals', () => ctx.tx((m) => q.rangeTotals(m, d.scope))));

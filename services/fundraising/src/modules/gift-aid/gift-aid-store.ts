@@ -23,6 +23,18 @@ export const DECLARATION_COLUMNS = `id, tenant_id, contact_id, kind, method, sta
   confirmation_reference, retroactively_cancelled, cancelled_at, cancellation_reason, superseded_by_id, donor_title, donor_first_name,
   donor_last_name, donor_house_name_or_number, donor_postcode, donor_country, created_at`;
 
+/** The donor details frozen on a declaration or claim item (`donor_*` columns). */
+export function donorSnapshot(r: Record<string, any>) {
+  return {
+    title: r.donor_title as string | null,
+    firstName: r.donor_first_name as string | null,
+    lastName: r.donor_last_name as string | null,
+    houseNameOrNumber: r.donor_house_name_or_number as string | null,
+    postcode: r.donor_postcode as string | null,
+    country: (r.donor_country?.trim() ?? null) as string | null,
+  };
+}
+
 export function toDeclaration(r: Record<string, any>): DeclarationRow {
   return {
     id: r.id,
@@ -41,14 +53,7 @@ export function toDeclaration(r: Record<string, any>): DeclarationRow {
     cancelledAt: r.cancelled_at,
     cancellationReason: r.cancellation_reason,
     supersededById: r.superseded_by_id,
-    donor: {
-      title: r.donor_title,
-      firstName: r.donor_first_name,
-      lastName: r.donor_last_name,
-      houseNameOrNumber: r.donor_house_name_or_number,
-      postcode: r.donor_postcode,
-      country: r.donor_country?.trim() ?? null,
-    },
+    donor: donorSnapshot(r),
     createdAt: r.created_at,
   };
 }

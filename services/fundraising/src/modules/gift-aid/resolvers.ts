@@ -7,7 +7,7 @@ import { cancelGiftAidDeclaration } from './cancel-declaration';
 import { createGiftAidClaim } from './create-claim';
 import { utcDate } from './dates';
 import { giftAidEligibility, type GiftAidReason } from './eligibility';
-import { DECLARATION_COLUMNS, loadDeclarationsByContact, loadGiftFactsByIds, toDeclaration, type DeclarationRow } from './gift-aid-store';
+import { DECLARATION_COLUMNS, donorSnapshot, loadDeclarationsByContact, loadGiftFactsByIds, toDeclaration, type DeclarationRow } from './gift-aid-store';
 import { recordGiftAidDeclaration } from './record-declaration';
 import { buildScheduleRows, renderScheduleFiles, ScheduleError } from './schedule';
 import { setGiftAidAggregationThreshold } from './set-threshold';
@@ -112,14 +112,7 @@ const claimItemsLoader = (ctx: Ctx) =>
             donationDate: r.donation_date,
             adjustsClaimId: r.adjusts_claim_id,
             adjustmentReason: r.adjustment_reason,
-            donor: {
-              title: r.donor_title,
-              firstName: r.donor_first_name,
-              lastName: r.donor_last_name,
-              houseNameOrNumber: r.donor_house_name_or_number,
-              postcode: r.donor_postcode,
-              country: r.donor_country?.trim() ?? null,
-            },
+            donor: donorSnapshot(r),
           });
           out.set(r.claim_id, list);
         }

@@ -1,12 +1,11 @@
 import type { FundraisingModule } from '../module';
 import { GiftEntity } from './gift.entity';
-import { GivingRollupEntity } from './giving-rollup.entity';
 import { giftResolvers } from './resolvers';
 import { givingRollupConsumer } from './rollup.consumer';
 
 export const giftsModule: FundraisingModule = {
   name: 'gifts',
   resolvers: giftResolvers,
-  entities: [GiftEntity, GivingRollupEntity],
+  entities: [GiftEntity],
   consumers: () => [givingRollupConsumer],
 };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AppError, badInput, enqueueEvents, idempotent, notFound, parseMoney, writeAudit, type EventRegistry, type Money } from '@commonhold/kit';
 import { isUuid } from '../../graphql/loaders';
+import { oneOf } from '../input';
 
 export const GIFT_KINDS = ['ONE_OFF', 'PLEDGE', 'PLEDGE_PAYMENT', 'RECURRING_INSTALMENT'] as const;
 export const PAYMENT_METHODS = ['CASH', 'CHEQUE', 'CARD', 'DIRECT_DEBIT', 'BANK_TRANSFER', 'STANDING_ORDER', 'PAYPAL', 'JUSTGIVING', 'OTHER'] as const;
@@ -35,12 +36,6 @@ export interface RecordGiftCommand {
   input: RecordGiftInput;
   now?: Date;
 }
-
-const oneOf = <T extends string>(field: string, allowed: readonly T[], value: unknown, dflt: T): T => {
-  if (value == null) return dflt;
-  if (!allowed.includes(value as T)) throw badInput(field, `${field.split('.').pop()} must be one of ${allowed.join(', ')}`);
-  return value as T;
-};
 
 async function mustExist(m: EntityManager, table: string, field: string, id: unknown, what: string): Promise<Record<string, unknown>> {
   if (!isUuid(id)) throw notFound(field, `No ${what} ${String(id)}`);

@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { badInput, idempotent, notFound, parseMoney, parsePage, toConnection, writeAudit, type RequestContext } from '@commonhold/kit';
 import { contactLoader, giftLoader, isUuid, KEYSET, money, validIds } from '../../graphql/loaders';
 import type { ContactRow } from '../contacts/contact.entity';
+import { oneOf, requiredText } from '../input';
 import { loadSettings } from '../settings';
 import { GiftEntity, type GiftRow } from './gift.entity';
 import { summariseGiving, type CurrencyRollup } from './giving-rollup';
@@ -133,17 +134,6 @@ const opportunityLoader = (ctx: Ctx) => ctx.loader('opportunity', () => new Data
   return ids.map((id) => rows.find((r) => r.id === id) ?? null);
 }));
 
-function text(field: string, v: unknown, max: number): string {
-  if (typeof v !== 'string' || !v.trim()) throw badInput(field, `${field.split('.').pop()} must not be blank`);
-  if (v.trim().length > max) throw badInput(field, `${field.split('.').pop()} must be at most ${max} characters`);
-  return v.trim();
-}
-
-function oneOf<T extends string>(field: string, allowed: readonly T[], v: unknown): T {
-  if (!allowed.includes(v as T)) throw badInput(field, `${field.split('.').pop()} must be one of ${allowed.join(', ')}`);
-  return v as T;
-}
-
 async function auditOpportunity(m: EntityManager, ctx: Ctx, action: string, id: string, before: unknown, after: unknown) {
   await writeAudit(m, { ...actor(ctx), action, entityType: 'Opportunity', entityId: id, before, after });
 }
@@ -186,9 +176,9 @@ export const giftResolvers: GraphQLResolverMap<Ctx> = {
     createOpportunity: async (_: unknown, { input }: { input: Record<string, unknown> & { idempotencyKey: string } }, ctx: Ctx) => {
       const id = await ctx.tx((m) =>
         idempotent(m, ctx.principal.tenantId, 'createOpportunity', input, async () => {
-          const name = text('input.name', input.name, 200);
+          const name = requiredText('input.name', input.name, 200);
           const type = oneOf('input.type', OPPORTUNITY_TYPES, input.type);
-          const stage = oneOf('input.stage', OPPORTUNITY_STAGES, input.stage ?? 'PROSPECTING');
+          const stage = oneOf('input.stage', OPPORTUNITY_STAGES, input.stage, 'PROSPECTING');
           const expected = parseMoney('input.expectedAmount', input.expectedAmount);
           const probability = checkProbability('input.probability', input.probability, stage);
           if (stage === 'LOST') throw badInput('input.stage', 'A new opportunity cannot start LOST');
@@ -222,7 +212,7 @@ export const giftResolvers: GraphQLResolverMap<Ctx> = {
             if (n > 0) throw badInput('input.expectedAmount.currency', `Gifts in ${o.currency} are linked; the currency cannot change`);
           }
           const next = {
-            name: input.name == null ? o.name : text('input.name', input.name, 200),
+            name: input.name == null ? o.name : requiredText('input.name', input.name, 200),
             stage,
             probability,
             expected,

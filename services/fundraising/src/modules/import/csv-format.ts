@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { badInput } from '@commonhold/kit';
 import { normaliseCountry, normalisePostcode } from '../contacts/address';
+import { PAYMENT_METHODS } from '../gifts/record-gift';
 
 /**
  * The historical-import CSV: one row per gift with its donor. Column names are matched
@@ -32,8 +33,6 @@ export const IMPORT_COLUMNS = [
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 export const REQUIRED_COLUMNS: readonly ImportColumn[] = ['external_id', 'amount', 'received_at'];
-
-export const PAYMENT_METHODS = ['CASH', 'CHEQUE', 'CARD', 'DIRECT_DEBIT', 'BANK_TRANSFER', 'STANDING_ORDER', 'PAYPAL', 'JUSTGIVING', 'OTHER'] as const;
 
 /** A valid row, normalised, as it is staged in `import_rows`. */
 export interface ImportRow {

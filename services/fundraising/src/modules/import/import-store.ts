@@ -1,3 +1,4 @@
+import { isUuid } from '../../graphql/loaders';
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AppError, badInput, notFound, writeAudit, type EventRegistry, type Logger } from '@commonhold/kit';
@@ -14,7 +15,6 @@ export const importTuning = { chunkSize: DEFAULT_CHUNK_SIZE };
 /** Rows per file (the HTTP route's body limit allows ~64 MB). */
 export const MAX_IMPORT_ROWS = 100_000;
 const STAGE_BATCH = 10_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONTACT_CREATED = 'commonhold.fundraising.contact.created.v1';
 
 export interface ImportJobRow {
@@ -172,7 +172,7 @@ async function stageChunks(m: EntityManager, tenantId: string, jobId: string, ro
 
 /** Loads a job of the caller's tenant; a missing id and another tenant's id are both NOT_FOUND. */
 export async function loadJob(m: EntityManager, field: string, jobId: unknown, lock = false): Promise<ImportJobRow> {
-  if (typeof jobId !== 'string' || !UUID.test(jobId)) throw notFound(field, `No import job ${String(jobId)}`);
+  if (!isUuid(jobId)) throw notFound(field, `No import job ${String(jobId)}`);
   const [job] = await m.query(`SELECT * FROM import_jobs WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [jobId]);
   if (!job) throw notFound(field, `No import job ${jobId}`);
   return job;
