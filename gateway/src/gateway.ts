@@ -10,7 +10,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { trace } from '@opentelemetry/api';
 import express from 'express';
-import { createLogger, createMetrics, formatError, mountHttpMetrics, requestScope, requestScopeMiddleware, type Logger, type Principal, type TokenVerifier } from '@commonhold/kit';
+import { createLogger, createMetrics, formatError, mountHttpMetrics, passthroughRoutes, requestScope, requestScopeMiddleware, type Logger, type Principal, type TokenVerifier } from '@commonhold/kit';
 import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limit';
 
 export interface GatewayContext {
@@ -41,15 +41,13 @@ export interface GatewayOptions {
   /**
    * Plain-HTTP routes the gateway passes through to a subgraph unchanged (bytes, status, headers):
    * payment-provider webhooks sign their raw bodies, large CSV uploads are not GraphQL. Default:
-   * `/webhooks` and `/imports` → fundraising.
+   * what the subgraphs declare in their service.json (`/webhooks` and `/imports` → fundraising).
    */
   passthrough?: { prefix: string; subgraph: string }[];
 }
 
-export const DEFAULT_PASSTHROUGH = [
-  { prefix: '/webhooks', subgraph: 'fundraising' },
-  { prefix: '/imports', subgraph: 'fundraising' },
-];
+/** Each subgraph's `passthroughRoutes` from its service.json (the service registry). */
+export const DEFAULT_PASSTHROUGH = passthroughRoutes();
 
 /** Hop-by-hop headers a proxy must not forward (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);

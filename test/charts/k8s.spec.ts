@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogTopics, renderTopics, TOPICS_FILE } from '../../k8s/generate-topics';
 import { CHARTS, REPO, byKind, find, kubectl, parseManifests, readYaml, selects, umbrellaServices, validateSets, type K8sObject, type ModelValidation } from './support';
+import { loadRegistry } from '../../scripts/platform/registry';
 
 type Values = Record<string, any>;
 const umbrellaValues = readYaml<Values>(join(CHARTS, 'commonhold', 'values.yaml'));
@@ -85,13 +86,14 @@ describe.each(['dev', 'prod'] as const)('the %s overlay', (env) => {
 
   it('gives every service with a database its own CloudNativePG cluster, an owner for migrations and an app role without BYPASSRLS', () => {
     const clusters = byKind(objects(), 'Cluster');
-    expect(servicesWithDatabase.sort()).toEqual(['fundraising', 'volunteers']);
+    expect(servicesWithDatabase.sort()).toEqual(loadRegistry().filter((m) => m.database).map((m) => m.name).sort());
     expect(clusters.map((c) => c.metadata.name).sort()).toEqual(servicesWithDatabase.map((s) => `${s}-db`).sort());
     for (const s of servicesWithDatabase) {
       const spec = find(objects(), 'Cluster', `${s}-db`).spec;
       expect(spec.instances).toBe(replicas);
       expect(spec.enableSuperuserAccess).toBe(false);
-      expect(spec.bootstrap.initdb).toMatchObject({ database: s, owner: `${s}_owner`, secret: { name: `${s}-db-owner` } });
+      const db = s.replace(/-/g, '_');
+      expect(spec.bootstrap.initdb).toMatchObject({ database: db, owner: `${db}_owner`, secret: { name: `${s}-db-owner` } });
       const sql: string[] = spec.bootstrap.initdb.postInitApplicationSQL;
       expect(sql[0]).toBe(`CREATE ROLE ${s}_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`);
       expect(sql).toContain(`ALTER DEFAULT PRIVILEGES FOR ROLE ${s}_owner IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${s}_app`);

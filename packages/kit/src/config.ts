@@ -1,16 +1,15 @@
 import { z } from 'zod';
+import { SERVICE_FEATURE_FLAGS } from './registry.generated';
 
-/** Feature flags from ARCHITECTURE §6; each is documented in env.schema.example. */
-export const FEATURE_FLAGS = [
-  'ENABLE_COLLECTIONS_OS',
-  'ENABLE_BULK_OPS',
-  'ENABLE_VOTE_AUTOMATION',
-  'ENABLE_VENDOR_PORTAL',
-  'ENABLE_HTTPONLY_AUTH',
-  'ENABLE_SLO_METRICS',
-  'ENABLE_FUNDRAISING',
-  'ENABLE_VOLUNTEERS',
-] as const;
+/** Flags of capabilities inside a service (ARCHITECTURE §6), documented in env.schema.example. */
+export const CAPABILITY_FLAGS = ['ENABLE_VOTE_AUTOMATION', 'ENABLE_VENDOR_PORTAL', 'ENABLE_HTTPONLY_AUTH', 'ENABLE_SLO_METRICS'] as const;
+
+/**
+ * Every feature flag: the capability flags above and one kill switch per subgraph, taken from the
+ * service registry (services/<name>/service.json → registry.generated.ts), so a new subgraph cannot
+ * ship without its flag.
+ */
+export const FEATURE_FLAGS = [...CAPABILITY_FLAGS, ...SERVICE_FEATURE_FLAGS] as const;
 export type FeatureFlag = (typeof FEATURE_FLAGS)[number];
 
 const bool = (dflt: boolean) =>

@@ -11,7 +11,8 @@ import express from 'express';
 import type { DocumentNode } from 'graphql';
 import type { DataSource, EntityManager, EntitySchema, MixedList } from 'typeorm';
 import type { Principal, TokenVerifier } from './auth';
-import { FEATURE_FLAGS, type BaseConfig, type FeatureFlag } from './config';
+import type { BaseConfig } from './config';
+import { serviceFeatureFlag } from './registry';
 import { requireFeature } from './flags';
 import { startConsumer, type ConsumerDefinition } from './consumer';
 import { createDataSource, migrationsApplied, withTenant } from './db';
@@ -158,9 +159,8 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   });
   await apollo.start();
 
-  // A subgraph with its own flag (ENABLE_<NAME>) answers FEATURE_DISABLED to every operation when off.
-  const ownFlag = `ENABLE_${def.name.toUpperCase().replace(/-/g, '_')}`;
-  const serviceFlag = (FEATURE_FLAGS as readonly string[]).includes(ownFlag) ? (ownFlag as FeatureFlag) : undefined;
+  // A registered subgraph answers FEATURE_DISABLED to every operation when its kill switch is off.
+  const serviceFlag = serviceFeatureFlag(def.name);
 
   let ready = true;
   mountHttpMetrics(app, metrics);

@@ -9,6 +9,8 @@
  * - a request is bad when `status_code=~"5.."`; slow when it took longer than the latency budget.
  */
 
+import { SERVICE_REGISTRY } from '../../kit/src/registry.generated';
+
 /** The kit's latency histogram buckets (packages/kit/src/metrics.ts); a test holds them equal. */
 export const HISTOGRAM_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
@@ -46,14 +48,12 @@ export function defineSlo(slo: ServiceSlo): ServiceSlo {
 }
 
 /**
- * One SLO pair per service. Subgraphs get 0.25 s (the bucket boundary at or under the 0.3 s the
- * architecture budgets for a subgraph hop); the gateway, which waits on subgraphs, 0.5 s.
+ * One SLO pair per deployable, declared in its service.json (services/<name>/service.json,
+ * gateway/service.json) and carried here through the kit's generated registry. Subgraphs use 0.25 s
+ * (the bucket boundary at or under the 0.3 s a subgraph hop is budgeted); the gateway, which waits
+ * on subgraphs, 0.5 s.
  */
-export const SERVICE_SLOS: readonly ServiceSlo[] = [
-  defineSlo({ service: 'gateway', availabilityObjective: 0.995, latencyObjective: 0.99, latencyBudgetSeconds: 0.5 }),
-  defineSlo({ service: 'fundraising', availabilityObjective: 0.995, latencyObjective: 0.99, latencyBudgetSeconds: 0.25 }),
-  defineSlo({ service: 'volunteers', availabilityObjective: 0.995, latencyObjective: 0.99, latencyBudgetSeconds: 0.25 }),
-];
+export const SERVICE_SLOS: readonly ServiceSlo[] = SERVICE_REGISTRY.map((s) => defineSlo({ service: s.name, ...s.slo }));
 
 export function sloFor(service: string): ServiceSlo {
   const slo = SERVICE_SLOS.find((s) => s.service === service);

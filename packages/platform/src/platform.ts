@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fundraisingConfigSchema, fundraisingService } from '@commonhold/fundraising';
 import { startGateway, type RunningGateway } from '@commonhold/gateway';
 import {
   createLogger,
@@ -14,18 +13,12 @@ import {
   startService,
   type Logger,
   type RunningService,
-  type ServiceDefinition,
   type Transport,
 } from '@commonhold/kit';
 import { startTelemetry } from '@commonhold/kit/src/telemetry';
-import { volunteersConfigSchema, volunteersService } from '@commonhold/volunteers';
-import type { z } from 'zod';
+import { SERVICES } from './services.generated';
 
-/** Every subgraph the platform runs, with its config schema and default port. */
-export const SERVICES: { def: ServiceDefinition; schema: z.ZodType<any>; port: number }[] = [
-  { def: fundraisingService, schema: fundraisingConfigSchema, port: 4010 },
-  { def: volunteersService, schema: volunteersConfigSchema, port: 4060 },
-];
+export { SERVICES } from './services.generated';
 
 export interface PlatformOptions {
   /** Superuser connection to the PostgreSQL cluster that holds one database per service. */
@@ -49,7 +42,18 @@ export interface PlatformOptions {
   /** Extra env for every service (feature flags, retry settings). */
   env?: Record<string, string>;
   rateLimit?: { tenantPoints?: number; ipPoints?: number; keyPrefix?: string };
+  /**
+   * Subgraphs to start (default: every registered one). The gateway still serves the whole
+   * supergraph; a subgraph left out is routed to a closed port, so its fields answer an error.
+   */
+  services?: string[];
 }
+
+/** A TCP port nothing listens on (discard, RFC 863): a left-out subgraph refuses at once. */
+const CLOSED_URL = 'http://127.0.0.1:9/graphql';
+
+/** A service's database (and role) name: `bulk-ops` → `bulk_ops`, a plain SQL identifier. */
+export const dbName = (service: string): string => service.replace(/-/g, '_');
 
 export interface RunningPlatform {
   gateway: RunningGateway;
@@ -73,9 +77,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const shared = opts.kafkaBrokers ? undefined : createTransport({ clientId: 'embedded' });
   const transports: Transport[] = shared ? [shared] : [];
 
+  const unknown = (opts.services ?? []).filter((n) => !SERVICES.some((s) => s.def.name === n));
+  if (unknown.length) throw new Error(`Unknown service(s) ${unknown.join(', ')}; registered: ${SERVICES.map((s) => s.def.name).join(', ')}`);
+  const chosen = opts.services ? SERVICES.filter((s) => opts.services!.includes(s.def.name)) : SERVICES;
+
   const provisioned = await Promise.all(
-    SERVICES.map(async ({ def }) => {
-      const db = await provisionDatabase({ adminUrl: opts.adminUrl, database: `${opts.databasePrefix}${def.name}`, appRole: `${opts.databasePrefix}${def.name}_app`, appPassword: opts.appPassword });
+    chosen.map(async ({ def }) => {
+      const db = await provisionDatabase({ adminUrl: opts.adminUrl, database: `${opts.databasePrefix}${dbName(def.name)}`, appRole: `${opts.databasePrefix}${dbName(def.name)}_app`, appPassword: opts.appPassword });
       await migrate(db.ownerUrl, def.migrations);
       return db;
     }),
@@ -83,7 +91,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
 
   const services: Record<string, RunningService> = {};
   try {
-    for (const [i, { def, schema, port }] of SERVICES.entries()) {
+    for (const [i, { def, schema, port }] of chosen.entries()) {
       const config = loadConfig(schema, {
         NODE_ENV: opts.nodeEnv ?? 'development',
         LOG_LEVEL: opts.logLevel ?? 'info',
@@ -101,7 +109,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       port: opts.gatewayPort ?? 4000,
       host: opts.basePort === 0 ? '127.0.0.1' : undefined,
       supergraphSdl: readFileSync(join(defaultSchemasDir(), 'supergraph.graphql'), 'utf8'),
-      subgraphUrls: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.url])),
+      subgraphUrls: Object.fromEntries(SERVICES.map(({ def }) => [def.name, services[def.name]?.url ?? CLOSED_URL])),
       verifyToken,
       production: opts.nodeEnv === 'production',
       rateLimit: { redisUrl: opts.redisUrl, ...opts.rateLimit },

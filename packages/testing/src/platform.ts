@@ -9,7 +9,13 @@ export interface TestPlatform extends RunningPlatform {
 }
 
 /** The whole platform on free ports, over real Kafka (namespaced topics) or the in-process bus. */
-export async function startTestPlatform(opts: { transport: 'kafka' | 'in-process'; env?: Record<string, string>; rateLimit?: { tenantPoints?: number; ipPoints?: number } }): Promise<TestPlatform> {
+export async function startTestPlatform(opts: {
+  transport: 'kafka' | 'in-process';
+  env?: Record<string, string>;
+  rateLimit?: { tenantPoints?: number; ipPoints?: number };
+  /** Only these subgraphs (default: all): a spec starts what it exercises. */
+  services?: string[];
+}): Promise<TestPlatform> {
   const keys = await testKeys();
   const prefix = uniquePrefix();
   if (opts.transport === 'kafka' && !process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is unset (globalSetup starts a broker)');
@@ -27,6 +33,7 @@ export async function startTestPlatform(opts: { transport: 'kafka' | 'in-process
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     env: { CONSUMER_BACKOFF_MS: '20', CONSUMER_MAX_ATTEMPTS: '3', CONSUMER_LAG_SAMPLE_MS: '200', ...opts.env },
     rateLimit: { keyPrefix: `${prefix}rl`, ...opts.rateLimit },
+    ...(opts.services ? { services: opts.services } : {}),
   });
   const tokens = new Map<string, string>();
   const token = async (tenantId: string) => {
