@@ -29,3 +29,8 @@ export * from './event-catalog';
 export * from './http-observability';
 export * from './fault-injection';
 export * from './sql-migration';
+export * from './ids';
+export * from './validation';
+export * from './keyset';
+export * from './loaders';
+export * from './module';

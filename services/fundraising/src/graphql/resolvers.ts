@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, DateScalar, DateTimeScalar, idempotent, notFound, parsePage, toConnection, writeAudit, type AuditRow, type RequestContext } from '@commonhold/kit';
+import { AppError, badInput, DateScalar, DateTimeScalar, idempotent, isUuid, keysetPage, notFound, requiredText, writeAudit, type AuditRow, type RequestContext } from '@commonhold/kit';
 import { recomputeAllRollups } from '../modules/gifts/rollup-store';
 import { loadSettings, type FundraisingSettings } from '../modules/settings';
-import { requiredText } from '../modules/input';
-import { isUuid } from './loaders';
 
 type Ctx = RequestContext;
 const cmd = (ctx: Ctx) => ({ tenantId: ctx.principal.tenantId, actor: ctx.principal.userId });
@@ -28,17 +26,16 @@ async function insertReference(m: EntityManager, table: 'campaigns' | 'appeals' 
 }
 
 function referencePage(table: 'campaigns' | 'appeals' | 'funds') {
-  return async (_: unknown, args: { first?: number; after?: string }, ctx: Ctx) => {
-    const { limit, after } = parsePage(args, 100, 20, ['uuid']);
-    // Ordered by code, then id; the cursor is the id and the code is re-read from it.
-    const rows = await ctx.tx((m) =>
-      m.query(
-        `SELECT * FROM ${table} WHERE ($1::uuid IS NULL OR (code, id) > (SELECT code, id FROM ${table} WHERE id = $1::uuid)) ORDER BY code, id LIMIT $2`,
-        [after?.[0] ?? null, limit + 1],
+  // Ordered by code, then id; the cursor is the id and the code is re-read from it.
+  return (_: unknown, args: { first?: number; after?: string }, ctx: Ctx) =>
+    keysetPage(args, { shape: ['uuid'], cursorOf: (r: { id: string }) => [r.id] }, ({ after, take }) =>
+      ctx.tx((m) =>
+        m.query(
+          `SELECT * FROM ${table} WHERE ($1::uuid IS NULL OR (code, id) > (SELECT code, id FROM ${table} WHERE id = $1::uuid)) ORDER BY code, id LIMIT $2`,
+          [after?.[0] ?? null, take],
+        ),
       ),
     );
-    return toConnection(rows as { id: string }[], limit, (r) => [r.id]);
-  };
 }
 
 const settingsOut = (s: FundraisingSettings) => s;
@@ -47,13 +44,12 @@ export const coreResolvers: GraphQLResolverMap<Ctx> = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
   Query: {
-    fundraisingAuditEvents: async (_: unknown, args: { entityId: string; first?: number; after?: string }, ctx: Ctx) => {
-      const { limit, after } = parsePage(args, 100, 20, ['int']);
-      const rows: AuditRow[] = await ctx.tx((m) =>
-        m.query(`SELECT * FROM audit_events WHERE entity_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [args.entityId, after?.[0] ?? 0, limit + 1]),
-      );
-      return toConnection(
-        rows.map((r) => ({
+    fundraisingAuditEvents: (_: unknown, args: { entityId: string; first?: number; after?: string }, ctx: Ctx) =>
+      keysetPage(args, { shape: ['int'], cursorOf: (r: { id: string }) => [Number(r.id)] }, async ({ after, take }) => {
+        const rows: AuditRow[] = await ctx.tx((m) =>
+          m.query(`SELECT * FROM audit_events WHERE entity_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [args.entityId, after?.[0] ?? 0, take]),
+        );
+        return rows.map((r) => ({
           id: String(r.id),
           actor: r.actor,
           action: r.action,
@@ -64,11 +60,8 @@ export const coreResolvers: GraphQLResolverMap<Ctx> = {
           traceId: r.trace_id,
           requestId: r.request_id,
           occurredAt: r.occurred_at,
-        })),
-        limit,
-        (r) => [Number(r.id)],
-      );
-    },
+        }));
+      }),
     fundraisingSettings: (_: unknown, __: unknown, ctx: Ctx) => ctx.tx((m) => loadSettings(m)).then(settingsOut),
     campaigns: referencePage('campaigns'),
     appeals: referencePage('appeals'),

@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { AppError, notFound } from '@commonhold/kit';
+import { AppError, isUuid, notFound } from '@commonhold/kit';
 import type { ContactFields } from './contact';
 import { ContactEntity, type ContactRow } from './contact.entity';
 
-import { isUuid } from '../../graphql/loaders';
 
 export { isUuid };
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { notFound } from '@commonhold/kit';
-import { isUuid } from './contact-store';
+import { isUuid, notFound } from '@commonhold/kit';
 import { householdNames, type NamingMember } from './household-naming';
 
 export interface HouseholdRow {

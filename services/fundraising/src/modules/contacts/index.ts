@@ -1,9 +1,9 @@
-import type { FundraisingModule } from '../module';
+import { defineModule } from '@commonhold/kit';
 import { ContactEntity } from './contact.entity';
 import { contactResolvers } from './resolvers';
 
-export const contactsModule: FundraisingModule = {
+export const contactsModule = defineModule({
   name: 'contacts',
   resolvers: contactResolvers,
   entities: [ContactEntity],
-};
+});

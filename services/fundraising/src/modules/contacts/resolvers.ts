@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import DataLoader from 'dataloader';
-import { parsePage, toConnection, type RequestContext } from '@commonhold/kit';
-import { byIdLoader, contactLoader, KEYSET, validIds } from '../../graphql/loaders';
+import { byIdLoader, CREATED_AT_ID, keysetPage, validIds, type RequestContext } from '@commonhold/kit';
+import { contactLoader } from '../../graphql/loaders';
 import { displayName } from './contact';
 import { ContactEntity, type ContactRow } from './contact.entity';
 import { rowToFields } from './contact-store';
@@ -83,16 +83,15 @@ const loadContacts = async (ctx: Ctx, ids: string[]) => (await contactLoader(ctx
 export const contactResolvers: GraphQLResolverMap<Ctx> = {
   Query: {
     contact: (_: unknown, { id }: { id: string }, ctx: Ctx) => contactLoader(ctx).load(id),
-    contacts: async (_: unknown, args: { first?: number; after?: string; includeMerged?: boolean }, ctx: Ctx) => {
-      const { limit, after } = parsePage(args, 100, 20, KEYSET);
-      const rows = await ctx.tx((m) => {
-        const qb = m.getRepository(ContactEntity).createQueryBuilder('c').orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1);
-        if (!args.includeMerged) qb.andWhere('c.merged_into_id IS NULL');
-        if (after) qb.andWhere('(c.created_at, c.id) < (:at::timestamptz, :id::uuid)', { at: after[0], id: after[1] });
-        return qb.getMany();
-      });
-      return toConnection(rows, limit, (c) => [c.createdAt.toISOString(), c.id]);
-    },
+    contacts: (_: unknown, args: { first?: number; after?: string; includeMerged?: boolean }, ctx: Ctx) =>
+      keysetPage(args, { shape: CREATED_AT_ID, cursorOf: (c: ContactRow) => [c.createdAt.toISOString(), c.id] }, ({ after, take }) =>
+        ctx.tx((m) => {
+          const qb = m.getRepository(ContactEntity).createQueryBuilder('c').orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(take);
+          if (!args.includeMerged) qb.andWhere('c.merged_into_id IS NULL');
+          if (after) qb.andWhere('(c.created_at, c.id) < (:at::timestamptz, :id::uuid)', { at: after[0], id: after[1] });
+          return qb.getMany();
+        }),
+      ),
     household: (_: unknown, { id }: { id: string }, ctx: Ctx) => householdLoader(ctx).load(id),
     possibleDuplicates: (_: unknown, { input }: { input: Record<string, unknown> }, ctx: Ctx) => {
       const probe = matchProbe(input);

@@ -1,9 +1,9 @@
 import { DashboardAggregates1763800000600 } from '../../migrations/1763800000600-dashboard-aggregates';
-import type { FundraisingModule } from '../module';
+import { defineModule } from '@commonhold/kit';
 import { dashboardHistogram, dashboardResolvers } from './resolvers';
 
 /** Read-only fundraising dashboard queries (docs/fundraising/dashboard.md). */
-export const dashboardModule: FundraisingModule = {
+export const dashboardModule = defineModule({
   name: 'dashboard',
   resolvers: dashboardResolvers,
   migrations: [DashboardAggregates1763800000600],
@@ -12,4 +12,4 @@ export const dashboardModule: FundraisingModule = {
   routes: (_app, rt) => {
     dashboardHistogram(rt.metrics.registry);
   },
-};
+});

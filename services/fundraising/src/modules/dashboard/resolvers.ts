@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { Histogram, type Registry } from 'prom-client';
-import { badInput, type RequestContext } from '@commonhold/kit';
-import { contactLoader, money } from '../../graphql/loaders';
+import { badInput, money, type RequestContext } from '@commonhold/kit';
+import { contactLoader } from '../../graphql/loaders';
 import { loadSettings } from '../settings';
 import { addDays, changePercent, fiscalYearOf, fiscalYearStart, monthsBetween, spanDays, yearPeriods, type YearPeriods } from './periods';
 import * as q from './queries';

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, enqueueEvents, idempotent, notFound, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { isUuid } from '../../graphql/loaders';
+import { AppError, badInput, enqueueEvents, idempotent, isUuid, notFound, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { isIsoDate, utcDate } from './dates';
 import { cancellationEffect } from './declaration-rules';
 import { DECLARATION_CHANGED } from './record-declaration';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, enqueueEvents, idempotent, notFound, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { isUuid } from '../../graphql/loaders';
+import { AppError, badInput, enqueueEvents, idempotent, isUuid, notFound, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { utcDate } from './dates';
 import { supersededCoversTo, validateDeclaration, type DeclarationRequest } from './declaration-rules';
 import { isValid } from 'postcode';

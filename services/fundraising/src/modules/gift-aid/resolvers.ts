@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import DataLoader from 'dataloader';
-import { AppError, parsePage, toConnection, type RequestContext } from '@commonhold/kit';
-import { contactLoader, giftLoader, KEYSET, validIds } from '../../graphql/loaders';
+import { AppError, CREATED_AT_ID, keysetPage, validIds, type RequestContext } from '@commonhold/kit';
+import { contactLoader, giftLoader } from '../../graphql/loaders';
 import { loadSettings } from '../settings';
 import { cancelGiftAidDeclaration } from './cancel-declaration';
 import { createGiftAidClaim } from './create-claim';
@@ -156,17 +156,17 @@ export const giftAidResolvers: GraphQLResolverMap<Ctx> = {
   Query: {
     giftAidDeclaration: (_: unknown, { id }: { id: string }, ctx: Ctx) => declarationLoader(ctx).load(id),
     giftAidClaim: (_: unknown, { id }: { id: string }, ctx: Ctx) => claimLoader(ctx).load(id),
-    giftAidClaims: async (_: unknown, args: { first?: number; after?: string }, ctx: Ctx) => {
-      const { limit, after } = parsePage(args, 100, 20, KEYSET);
-      const rows: Record<string, any>[] = await ctx.tx((m) =>
-        m.query(
-          `SELECT * FROM gift_aid_claims WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
-           ORDER BY created_at DESC, id DESC LIMIT $4`,
-          [ctx.principal.tenantId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
-        ),
-      );
-      return toConnection(rows.map(toClaim), limit, (c) => [c.createdAt.toISOString(), c.id]);
-    },
+    giftAidClaims: (_: unknown, args: { first?: number; after?: string }, ctx: Ctx) =>
+      keysetPage(args, { shape: CREATED_AT_ID, cursorOf: (c: ClaimOut) => [c.createdAt.toISOString(), c.id] }, async ({ after, take }) => {
+        const rows: Record<string, any>[] = await ctx.tx((m) =>
+          m.query(
+            `SELECT * FROM gift_aid_claims WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+             ORDER BY created_at DESC, id DESC LIMIT $4`,
+            [ctx.principal.tenantId, after?.[0] ?? null, after?.[1] ?? null, take],
+          ),
+        );
+        return rows.map(toClaim);
+      }),
     giftAidAggregationThresholds: (_: unknown, __: unknown, ctx: Ctx) =>
       ctx.tx(async (m) => {
         const rows: Record<string, any>[] = await m.query(`SELECT effective_from, amount_minor FROM gift_aid_aggregation_thresholds WHERE tenant_id = $1 ORDER BY effective_from`, [

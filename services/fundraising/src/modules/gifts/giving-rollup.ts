@@ -1,4 +1,4 @@
-import type { Money } from '@commonhold/kit';
+import type { Money } from '@commonhold/kit/domain';
 
 /**
  * Giving rollups, as pure functions. `rollup-store.ts` computes the same figures in set-based SQL;

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, enqueueEvents, idempotent, notFound, parseMoney, writeAudit, type EventRegistry, type Money } from '@commonhold/kit';
-import { isUuid } from '../../graphql/loaders';
-import { oneOf } from '../input';
+import { AppError, badInput, enqueueEvents, idempotent, isUuid, notFound, oneOf, parseMoney, writeAudit, type EventRegistry, type Money } from '@commonhold/kit';
 
 export const GIFT_KINDS = ['ONE_OFF', 'PLEDGE', 'PLEDGE_PAYMENT', 'RECURRING_INSTALMENT'] as const;
 export const PAYMENT_METHODS = ['CASH', 'CHEQUE', 'CARD', 'DIRECT_DEBIT', 'BANK_TRANSFER', 'STANDING_ORDER', 'PAYPAL', 'JUSTGIVING', 'OTHER'] as const;

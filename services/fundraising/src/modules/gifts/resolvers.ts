@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import DataLoader from 'dataloader';
 import type { EntityManager } from 'typeorm';
-import { badInput, idempotent, notFound, parseMoney, parsePage, toConnection, writeAudit, type RequestContext } from '@commonhold/kit';
-import { contactLoader, giftLoader, isUuid, KEYSET, money, validIds } from '../../graphql/loaders';
+import { badInput, CREATED_AT_ID, cursorInstant, idempotent, isUuid, keysetPage, money, notFound, oneOf, parseMoney, requiredText, validIds, writeAudit, type RequestContext } from '@commonhold/kit';
+import { contactLoader, giftLoader } from '../../graphql/loaders';
 import type { ContactRow } from '../contacts/contact.entity';
-import { oneOf, requiredText } from '../input';
 import { loadSettings } from '../settings';
 import { GiftEntity, type GiftRow } from './gift.entity';
 import { summariseGiving, type CurrencyRollup } from './giving-rollup';
@@ -98,19 +97,18 @@ function givingLoader(ctx: Ctx, subject: 'CONTACT' | 'HOUSEHOLD') {
 const GIFT_FILTERS: Record<string, string> = { kind: 'g.kind', campaignId: 'g.campaign_id', appealId: 'g.appeal_id', opportunityId: 'g.opportunity_id' };
 
 /** Keyset page over (created_at DESC, id DESC), optionally for one contact and filtered. */
-async function giftPage(ctx: Ctx, args: { first?: number; after?: string; filter?: Record<string, string | null> | null }, contactId?: string) {
-  const { limit, after } = parsePage(args, 100, 20, KEYSET);
-  for (const [k, v] of Object.entries(args.filter ?? {})) {
-    if (v != null && k !== 'kind' && !isUuid(v)) return toConnection([], limit, () => []);
-  }
-  const rows = await ctx.tx((m) => {
-    const qb = m.getRepository(GiftEntity).createQueryBuilder('g').orderBy('g.created_at', 'DESC').addOrderBy('g.id', 'DESC').limit(limit + 1);
-    if (contactId) qb.andWhere('g.contact_id = :contactId', { contactId });
-    for (const [k, v] of Object.entries(args.filter ?? {})) if (v != null) qb.andWhere(`${GIFT_FILTERS[k]} = :${k}`, { [k]: v });
-    if (after) qb.andWhere('(g.created_at, g.id) < (:at::timestamptz, :id::uuid)', { at: after[0], id: after[1] });
-    return qb.getMany();
+function giftPage(ctx: Ctx, args: { first?: number; after?: string; filter?: Record<string, string | null> | null }, contactId?: string) {
+  return keysetPage(args, { shape: CREATED_AT_ID, cursorOf: (g: GiftRow) => [g.createdAt.toISOString(), g.id] }, async ({ after, take }) => {
+    // A filter id that is not a uuid matches nothing.
+    for (const [k, v] of Object.entries(args.filter ?? {})) if (v != null && k !== 'kind' && !isUuid(v)) return [];
+    return ctx.tx((m) => {
+      const qb = m.getRepository(GiftEntity).createQueryBuilder('g').orderBy('g.created_at', 'DESC').addOrderBy('g.id', 'DESC').limit(take);
+      if (contactId) qb.andWhere('g.contact_id = :contactId', { contactId });
+      for (const [k, v] of Object.entries(args.filter ?? {})) if (v != null) qb.andWhere(`${GIFT_FILTERS[k]} = :${k}`, { [k]: v });
+      if (after) qb.andWhere('(g.created_at, g.id) < (:at::timestamptz, :id::uuid)', { at: after[0], id: after[1] });
+      return qb.getMany();
+    });
   });
-  return toConnection(rows, limit, (g) => [g.createdAt.toISOString(), g.id]);
 }
 
 interface OpportunityRow {
@@ -143,17 +141,16 @@ export const giftResolvers: GraphQLResolverMap<Ctx> = {
     gift: (_: unknown, { id }: { id: string }, ctx: Ctx) => giftLoader(ctx).load(id),
     gifts: (_: unknown, args: { first?: number; after?: string; filter?: Record<string, string | null> }, ctx: Ctx) => giftPage(ctx, args),
     opportunity: (_: unknown, { id }: { id: string }, ctx: Ctx) => opportunityLoader(ctx).load(id),
-    opportunities: async (_: unknown, args: { first?: number; after?: string; stage?: string | null }, ctx: Ctx) => {
-      const { limit, after } = parsePage(args, 100, 20, KEYSET);
-      const rows: OpportunityRow[] = await ctx.tx((m) =>
-        m.query(
-          `SELECT * FROM opportunities WHERE ($1::text IS NULL OR stage = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
-           ORDER BY created_at DESC, id DESC LIMIT $4`,
-          [args.stage ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+    opportunities: (_: unknown, args: { first?: number; after?: string; stage?: string | null }, ctx: Ctx) =>
+      keysetPage(args, { shape: CREATED_AT_ID, cursorOf: (o: OpportunityRow) => [cursorInstant(o.created_at), o.id] }, ({ after, take }) =>
+        ctx.tx((m) =>
+          m.query(
+            `SELECT * FROM opportunities WHERE ($1::text IS NULL OR stage = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+             ORDER BY created_at DESC, id DESC LIMIT $4`,
+            [args.stage ?? null, after?.[0] ?? null, after?.[1] ?? null, take],
+          ),
         ),
-      );
-      return toConnection(rows, limit, (o) => [new Date(o.created_at).toISOString(), o.id]);
-    },
+      ),
   },
   Mutation: {
     recordGift: async (_: unknown, { input }: { input: RecordGiftInput }, ctx: Ctx) => {

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { badInput } from '@commonhold/kit';
+import { badInput } from '@commonhold/kit/domain';
 import { normaliseCountry, normalisePostcode } from '../contacts/address';
 import { PAYMENT_METHODS } from '../gifts/record-gift';
 

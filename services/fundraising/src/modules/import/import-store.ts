@@ -1,7 +1,6 @@
-import { isUuid } from '../../graphql/loaders';
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, notFound, writeAudit, type EventRegistry, type Logger } from '@commonhold/kit';
+import { AppError, badInput, isUuid, notFound, writeAudit, type EventRegistry, type Logger } from '@commonhold/kit';
 import { recomputeRollups } from '../gifts/rollup-store';
 import { loadSettings } from '../settings';
 import { chunkCount, parseImportCsv, type ImportRow, type RowError } from './csv-format';

@@ -1,6 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parsePage, toConnection, type RequestContext } from '@commonhold/kit';
-import { isUuid, KEYSET } from '../../graphql/loaders';
+import { CREATED_AT_ID, isUuid, keysetPage, type RequestContext } from '@commonhold/kit';
 import { jobErrors, type ImportJobRow, type RunDeps } from './import-store';
 import { runImportJob, startImport, type StartImportInput } from './use-cases';
 
@@ -42,16 +41,16 @@ export const importResolvers: GraphQLResolverMap<Ctx> = {
       const [row] = await ctx.tx((m) => m.query(`SELECT * FROM import_jobs WHERE id = $1`, [id]));
       return row ? jobOut(row) : null;
     },
-    fundraisingImportJobs: async (_: unknown, args: { first?: number; after?: string }, ctx: Ctx) => {
-      const { limit, after } = parsePage(args, 100, 20, KEYSET);
-      const rows: ImportJobRow[] = await ctx.tx((m) =>
-        m.query(
-          `SELECT * FROM import_jobs WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid)) ORDER BY created_at DESC, id DESC LIMIT $3`,
-          [after?.[0] ?? null, after?.[1] ?? null, limit + 1],
-        ),
-      );
-      return toConnection(rows.map(jobOut), limit, (j) => [j.createdAt.toISOString(), j.id]);
-    },
+    fundraisingImportJobs: (_: unknown, args: { first?: number; after?: string }, ctx: Ctx) =>
+      keysetPage(args, { shape: CREATED_AT_ID, cursorOf: (j: ReturnType<typeof jobOut>) => [j.createdAt.toISOString(), j.id] }, async ({ after, take }) => {
+        const rows: ImportJobRow[] = await ctx.tx((m) =>
+          m.query(
+            `SELECT * FROM import_jobs WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid)) ORDER BY created_at DESC, id DESC LIMIT $3`,
+            [after?.[0] ?? null, after?.[1] ?? null, take],
+          ),
+        );
+        return rows.map(jobOut);
+      }),
   },
   Mutation: {
     startFundraisingImport: async (_: unknown, { input }: { input: StartImportInput }, ctx: Ctx) => ({ job: jobOut(await startImport(deps(ctx), input)) }),
@@ -61,17 +60,16 @@ export const importResolvers: GraphQLResolverMap<Ctx> = {
   },
   FundraisingImportJob: {
     errors: async (job: { id: string }, args: { first?: number; after?: string }, ctx: Ctx) => {
-      const { limit, after } = parsePage(args, 100, 100, ['int']);
-      const [rows, [count]] = await ctx.tx(async (m) => [
-        await jobErrors(m, job.id, (after?.[0] as number | undefined) ?? -1, limit + 1),
-        await m.query(`SELECT count(*)::int AS n FROM import_row_errors WHERE job_id = $1`, [job.id]),
-      ]);
-      const conn = toConnection(
-        rows.map((r: { seq: number; row_number: number; field: string; message: string }) => ({ seq: r.seq, rowNumber: r.row_number, field: r.field, message: r.message })),
-        limit,
-        (r) => [r.seq],
-      );
-      return { totalCount: count.n, ...conn };
+      let totalCount = 0;
+      const conn = await keysetPage(args, { shape: ['int'], defaultSize: 100, cursorOf: (r: { seq: number }) => [r.seq] }, async ({ after, take }) => {
+        const [rows, [count]] = await ctx.tx(async (m) => [
+          await jobErrors(m, job.id, (after?.[0] as number | undefined) ?? -1, take),
+          await m.query(`SELECT count(*)::int AS n FROM import_row_errors WHERE job_id = $1`, [job.id]),
+        ]);
+        totalCount = count.n;
+        return rows.map((r: { seq: number; row_number: number; field: string; message: string }) => ({ seq: r.seq, rowNumber: r.row_number, field: r.field, message: r.message }));
+      });
+      return { totalCount, ...conn };
     },
   },
 };

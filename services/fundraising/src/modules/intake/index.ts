@@ -1,5 +1,5 @@
 import { Intake1763800000400 } from '../../migrations/1763800000400-intake';
-import type { FundraisingModule } from '../module';
+import { defineModule } from '@commonhold/kit';
 import { intakeResolvers } from './resolvers';
 import { intakeRoutes } from './routes';
 
@@ -7,9 +7,9 @@ import { intakeRoutes } from './routes';
  * Recurring agreements and payment-provider intake: webhooks (Stripe, GoCardless, PayPal, JustGiving
  * hints) → inbox → validate → contact → gift / agreement. See docs/fundraising/provider-intake.md.
  */
-export const intakeModule: FundraisingModule = {
+export const intakeModule = defineModule({
   name: 'intake',
   resolvers: intakeResolvers,
   migrations: [Intake1763800000400],
   routes: intakeRoutes,
-};
+});

@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, forbidden, idempotent, notFound, parseMoney, parsePage, toConnection, writeAudit, type RequestContext } from '@commonhold/kit';
-import { byIdLoader, contactLoader, giftLoader, isUuid, KEYSET, money } from '../../graphql/loaders';
+import { AppError, badInput, byIdLoader, CREATED_AT_ID, cursorInstant, forbidden, idempotent, isUuid, keysetPage, money, notFound, parseMoney, writeAudit, type RequestContext } from '@commonhold/kit';
+import { contactLoader, giftLoader } from '../../graphql/loaders';
 import { loadSettings } from '../settings';
 import { evaluateAgreements, insertAgreement, loadAgreement, scheduleOf, setStatus, updateAgreement, type AgreementPatch, type AgreementRow } from './agreements';
 import { intakeDeps } from './deps';
@@ -18,18 +18,18 @@ const who = (ctx: Ctx) => ({ tenantId: ctx.principal.tenantId, actor: ctx.princi
 const agreementLoader = (ctx: Ctx) =>
   byIdLoader<AgreementRow>(ctx, 'recurringAgreement', (m, ids) => m.query(`SELECT * FROM recurring_agreements WHERE id = ANY($1::uuid[])`, [ids]));
 
-async function agreementPage(ctx: Ctx, args: { status?: string | null; first?: number; after?: string }, contactId: string | null) {
-  const { limit, after } = parsePage(args, 100, 20, KEYSET);
-  const rows: AgreementRow[] = await ctx.tx((m) =>
-    m.query(
-      `SELECT * FROM recurring_agreements
-       WHERE ($1::text IS NULL OR status = $1) AND ($2::uuid IS NULL OR contact_id = $2)
-         AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
-       ORDER BY created_at DESC, id DESC LIMIT $5`,
-      [args.status ?? null, contactId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+function agreementPage(ctx: Ctx, args: { status?: string | null; first?: number; after?: string }, contactId: string | null) {
+  return keysetPage(args, { shape: CREATED_AT_ID, cursorOf: (r: AgreementRow) => [cursorInstant(r.created_at), r.id] }, ({ after, take }) =>
+    ctx.tx((m) =>
+      m.query(
+        `SELECT * FROM recurring_agreements
+         WHERE ($1::text IS NULL OR status = $1) AND ($2::uuid IS NULL OR contact_id = $2)
+           AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+         ORDER BY created_at DESC, id DESC LIMIT $5`,
+        [args.status ?? null, contactId, after?.[0] ?? null, after?.[1] ?? null, take],
+      ),
     ),
   );
-  return toConnection(rows, limit, (r) => [new Date(r.created_at).toISOString(), r.id]);
 }
 
 /** MONTHLY day: 1-31 or "last day" (-1); other periods have none. */
@@ -105,19 +105,18 @@ export const intakeResolvers: GraphQLResolverMap<Ctx> = {
   Query: {
     recurringAgreement: (_: unknown, { id }: { id: string }, ctx: Ctx) => agreementLoader(ctx).load(id),
     recurringAgreements: (_: unknown, args: { status?: string; first?: number; after?: string }, ctx: Ctx) => agreementPage(ctx, args, null),
-    providerEvents: async (_: unknown, args: { status?: string; provider?: string; first?: number; after?: string }, ctx: Ctx) => {
-      const { limit, after } = parsePage(args, 100, 20, KEYSET);
-      const rows: ProviderEventRow[] = await ctx.tx((m) =>
-        m.query(
-          `SELECT * FROM provider_events
-           WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR provider = $2)
-             AND ($3::timestamptz IS NULL OR (received_at, id) < ($3::timestamptz, $4::uuid))
-           ORDER BY received_at DESC, id DESC LIMIT $5`,
-          [args.status ?? null, args.provider ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+    providerEvents: (_: unknown, args: { status?: string; provider?: string; first?: number; after?: string }, ctx: Ctx) =>
+      keysetPage(args, { shape: CREATED_AT_ID, cursorOf: (r: ProviderEventRow) => [cursorInstant(r.received_at), r.id] }, ({ after, take }) =>
+        ctx.tx((m) =>
+          m.query(
+            `SELECT * FROM provider_events
+             WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR provider = $2)
+               AND ($3::timestamptz IS NULL OR (received_at, id) < ($3::timestamptz, $4::uuid))
+             ORDER BY received_at DESC, id DESC LIMIT $5`,
+            [args.status ?? null, args.provider ?? null, after?.[0] ?? null, after?.[1] ?? null, take],
+          ),
         ),
-      );
-      return toConnection(rows, limit, (r) => [new Date(r.received_at).toISOString(), r.id]);
-    },
+      ),
     providerEvent: (_: unknown, { id }: { id: string }, ctx: Ctx) => ctx.tx((m) => loadEvent(m, id)),
     paymentProviderAccounts: async (_: unknown, __: unknown, ctx: Ctx) =>
       (await ctx.tx((m) => m.query(`SELECT * FROM payment_provider_accounts ORDER BY provider`))).map(accountOut),

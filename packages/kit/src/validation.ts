@@ -1,6 +1,6 @@
-import { badInput } from '@commonhold/kit';
+import { badInput } from './errors';
 
-/** Validation every module's mutations share; each error names the offending input field. */
+/** Input checks every module's mutations share; each error names the offending input field. */
 
 const last = (field: string) => field.split('.').pop()!;
 
