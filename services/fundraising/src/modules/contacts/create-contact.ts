@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { loadSettings } from '../settings';
+import { loadSettings } from '../../shared/settings.store';
 import { validateNewContact } from './contact';
 import { ContactEntity } from './contact.entity';
 import { contactCreated } from './contact-events';

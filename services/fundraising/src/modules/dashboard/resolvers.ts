@@ -2,7 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { Histogram, type Registry } from 'prom-client';
 import { badInput, money, type RequestContext } from '@commonhold/kit';
 import { contactLoader } from '../../graphql/loaders';
-import { loadSettings } from '../settings';
+import { loadSettings } from '../../shared/settings.store';
 import { addDays, changePercent, fiscalYearOf, fiscalYearStart, monthsBetween, spanDays, yearPeriods, type YearPeriods } from './periods';
 import * as q from './queries';
 

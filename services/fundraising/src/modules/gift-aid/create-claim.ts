@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AppError, badInput, enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { loadSettings } from '../settings';
+import { loadSettings } from '../../shared/settings.store';
 import { isIsoDate, utcDate, type IsoDate } from './dates';
 import { adjustmentMinor, coveringDeclaration, giftAidEligibility, netMinor, taxOnAdjustmentMinor, taxOnDonationsMinor } from './eligibility';
 import { loadAdjustmentCandidates, loadClaimCandidates, loadDeclarationsByContact, thresholdOn, type DeclarationRow } from './gift-aid-store';

@@ -2,7 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import DataLoader from 'dataloader';
 import { AppError, CREATED_AT_ID, keysetPage, validIds, type RequestContext } from '@commonhold/kit';
 import { contactLoader, giftLoader } from '../../graphql/loaders';
-import { loadSettings } from '../settings';
+import { loadSettings } from '../../shared/settings.store';
 import { cancelGiftAidDeclaration } from './cancel-declaration';
 import { createGiftAidClaim } from './create-claim';
 import { utcDate } from './dates';

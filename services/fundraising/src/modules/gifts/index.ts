@@ -9,3 +9,5 @@ export const giftsModule = defineModule({
   entities: [GiftEntity],
   consumers: () => [givingRollupConsumer],
 });
+
+export { recomputeAllRollups } from './rollup-store';

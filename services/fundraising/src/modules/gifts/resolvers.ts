@@ -1,16 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import DataLoader from 'dataloader';
-import type { EntityManager } from 'typeorm';
-import { badInput, CREATED_AT_ID, cursorInstant, idempotent, isUuid, keysetPage, money, notFound, oneOf, parseMoney, requiredText, validIds, writeAudit, type RequestContext } from '@commonhold/kit';
+import { CREATED_AT_ID, cursorInstant, isUuid, keysetPage, money, validIds, type RequestContext } from '@commonhold/kit';
 import { contactLoader, giftLoader } from '../../graphql/loaders';
 import type { ContactRow } from '../contacts/contact.entity';
-import { loadSettings } from '../settings';
+import { loadSettings } from '../../shared/settings.store';
+import { createOpportunity } from './create-opportunity';
 import { GiftEntity, type GiftRow } from './gift.entity';
 import { summariseGiving, type CurrencyRollup } from './giving-rollup';
-import { checkProbability, checkStageChange, OPPORTUNITY_STAGES, OPPORTUNITY_TYPES, opportunityProgress, type OpportunityStage } from './opportunity';
+import { opportunityProgress } from './opportunity';
+import type { OpportunityRow } from './opportunity.store';
+import { rebuildRollups } from './rebuild-rollups';
 import { recordGift, refundGift, type RecordGiftInput } from './record-gift';
-import { recomputeAllRollups } from './rollup-store';
+import { updateOpportunity } from './update-opportunity';
 
 type Ctx = RequestContext;
 const actor = (ctx: Ctx) => ({ tenantId: ctx.principal.tenantId, actor: ctx.principal.userId });
@@ -111,30 +112,11 @@ function giftPage(ctx: Ctx, args: { first?: number; after?: string; filter?: Rec
   });
 }
 
-interface OpportunityRow {
-  id: string;
-  contact_id: string;
-  name: string;
-  type: string;
-  stage: OpportunityStage;
-  expected_minor: string;
-  currency: string;
-  probability: number;
-  close_date: string;
-  lost_reason: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
 const opportunityLoader = (ctx: Ctx) => ctx.loader('opportunity', () => new DataLoader<string, OpportunityRow | null>(async (ids) => {
   const valid = validIds(ids);
   const rows: OpportunityRow[] = valid.length ? await ctx.tx((m) => m.query(`SELECT * FROM opportunities WHERE id = ANY($1::uuid[])`, [valid])) : [];
   return ids.map((id) => rows.find((r) => r.id === id) ?? null);
 }));
-
-async function auditOpportunity(m: EntityManager, ctx: Ctx, action: string, id: string, before: unknown, after: unknown) {
-  await writeAudit(m, { ...actor(ctx), action, entityType: 'Opportunity', entityId: id, before, after });
-}
 
 export const giftResolvers: GraphQLResolverMap<Ctx> = {
   Query: {
@@ -162,68 +144,13 @@ export const giftResolvers: GraphQLResolverMap<Ctx> = {
       const [gift, [refund]] = await Promise.all([giftLoader(ctx).load(giftId), ctx.tx((m) => m.query(`SELECT * FROM gift_refunds WHERE id = $1`, [refundId]))]);
       return { gift, refund };
     },
-    rebuildRollups: (_: unknown, { input }: { input: { idempotencyKey: string } }, ctx: Ctx) =>
-      ctx.tx((m) =>
-        idempotent(m, ctx.principal.tenantId, 'rebuildRollups', input, async () => {
-          const counts = await recomputeAllRollups(m, ctx.principal.tenantId);
-          await writeAudit(m, { ...actor(ctx), action: 'rollups.rebuilt', entityType: 'GivingRollups', entityId: ctx.principal.tenantId, after: counts });
-          return counts;
-        }),
-      ),
+    rebuildRollups: (_: unknown, { input }: { input: { idempotencyKey: string } }, ctx: Ctx) => ctx.tx((m) => rebuildRollups(m, { ...actor(ctx), input })),
     createOpportunity: async (_: unknown, { input }: { input: Record<string, unknown> & { idempotencyKey: string } }, ctx: Ctx) => {
-      const id = await ctx.tx((m) =>
-        idempotent(m, ctx.principal.tenantId, 'createOpportunity', input, async () => {
-          const name = requiredText('input.name', input.name, 200);
-          const type = oneOf('input.type', OPPORTUNITY_TYPES, input.type);
-          const stage = oneOf('input.stage', OPPORTUNITY_STAGES, input.stage, 'PROSPECTING');
-          const expected = parseMoney('input.expectedAmount', input.expectedAmount);
-          const probability = checkProbability('input.probability', input.probability, stage);
-          if (stage === 'LOST') throw badInput('input.stage', 'A new opportunity cannot start LOST');
-          if (!isUuid(input.contactId) || !(await m.query(`SELECT 1 FROM contacts WHERE id = $1 AND erased_at IS NULL AND merged_into_id IS NULL`, [input.contactId])).length) {
-            throw notFound('input.contactId', `No contact ${String(input.contactId)}`);
-          }
-          const id = randomUUID();
-          await m.query(
-            `INSERT INTO opportunities (id, tenant_id, contact_id, name, type, stage, expected_minor, currency, probability, close_date)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-            [id, ctx.principal.tenantId, input.contactId, name, type, stage, expected.amountMinor, expected.currency, probability, input.closeDate],
-          );
-          await auditOpportunity(m, ctx, 'opportunity.created', id, undefined, { name, type, stage, expected, probability, closeDate: input.closeDate });
-          return id;
-        }),
-      );
+      const id = await ctx.tx((m) => createOpportunity(m, { ...actor(ctx), input }));
       return { opportunity: await opportunityLoader(ctx).load(id) };
     },
     updateOpportunity: async (_: unknown, { input }: { input: Record<string, unknown> & { idempotencyKey: string } }, ctx: Ctx) => {
-      const id = await ctx.tx((m) =>
-        idempotent(m, ctx.principal.tenantId, 'updateOpportunity', input, async () => {
-          if (!isUuid(input.opportunityId)) throw notFound('input.opportunityId', `No opportunity ${String(input.opportunityId)}`);
-          const [o]: OpportunityRow[] = await m.query(`SELECT * FROM opportunities WHERE id = $1 FOR UPDATE`, [input.opportunityId]);
-          if (!o) throw notFound('input.opportunityId', `No opportunity ${String(input.opportunityId)}`);
-          const stage = input.stage == null ? o.stage : oneOf('input.stage', OPPORTUNITY_STAGES, input.stage);
-          checkStageChange(o.stage, stage, input.lostReason as string | null);
-          const probability = input.probability != null ? checkProbability('input.probability', input.probability, stage) : stage !== o.stage ? checkProbability('input.probability', null, stage) : o.probability;
-          const expected = input.expectedAmount == null ? { amountMinor: Number(o.expected_minor), currency: o.currency } : parseMoney('input.expectedAmount', input.expectedAmount);
-          if (expected.currency !== o.currency) {
-            const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM gifts WHERE opportunity_id = $1`, [o.id]);
-            if (n > 0) throw badInput('input.expectedAmount.currency', `Gifts in ${o.currency} are linked; the currency cannot change`);
-          }
-          const next = {
-            name: input.name == null ? o.name : requiredText('input.name', input.name, 200),
-            stage,
-            probability,
-            expected,
-            closeDate: (input.closeDate as string | null) ?? o.close_date,
-            lostReason: stage === 'LOST' ? String(input.lostReason ?? o.lost_reason).trim() : null,
-          };
-          await m.query(
-            `UPDATE opportunities SET name = $2, stage = $3, probability = $4, expected_minor = $5, currency = $6, close_date = $7, lost_reason = $8, updated_at = now() WHERE id = $1`,
-            [o.id, next.name, next.stage, next.probability, next.expected.amountMinor, next.expected.currency, next.closeDate, next.lostReason],
-          );
-          await auditOpportunity(m, ctx, 'opportunity.updated', o.id, { name: o.name, stage: o.stage, probability: o.probability, expectedMinor: Number(o.expected_minor), closeDate: o.close_date }, next);
-          return o.id;
-        }),
-      );
+      const id = await ctx.tx((m) => updateOpportunity(m, { ...actor(ctx), input }));
       return { opportunity: await opportunityLoader(ctx).load(id) };
     },
   },

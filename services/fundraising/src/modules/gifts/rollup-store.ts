@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { loadSettings } from '../settings';
+import { loadSettings } from '../../shared/settings.store';
 
 /**
  * Set-based recomputation of giving rollups from gifts: the reference the incremental consumer is

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AppError, badInput, isUuid, notFound, writeAudit, type EventRegistry, type Logger } from '@commonhold/kit';
 import { recomputeRollups } from '../gifts/rollup-store';
-import { loadSettings } from '../settings';
+import { loadSettings } from '../../shared/settings.store';
 import { chunkCount, parseImportCsv, type ImportRow, type RowError } from './csv-format';
 
 /** Runs `fn` in one tenant transaction (`ctx.tx`, or `withTenant(ds, tenantId, …)`). */

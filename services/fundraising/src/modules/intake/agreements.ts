@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { enqueueEvents, requestScope, writeAudit, type EventRegistry } from '@commonhold/kit';
+import { AppError, enqueueEvents, isUuid, notFound, requestScope, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { updateReturning } from './inbox';
 import {
   addDays,
@@ -320,4 +320,14 @@ export async function evaluateAgreements(m: EntityManager, registry: EventRegist
     );
   }
   return result;
+}
+
+/** The id of a contact that may take a new agreement (not erased or merged). */
+export async function requireLiveContact(m: EntityManager, field: string, id: unknown) {
+  if (!isUuid(id)) throw notFound(field, `No contact ${String(id)}`);
+  const [c] = await m.query(`SELECT id, merged_into_id, erased_at FROM contacts WHERE id = $1`, [id]);
+  if (!c) throw notFound(field, `No contact ${id}`);
+  if (c.erased_at) throw new AppError('CONFLICT', 'This contact was erased', { field });
+  if (c.merged_into_id) throw new AppError('CONFLICT', `This contact was merged into ${c.merged_into_id}`, { field });
+  return c.id as string;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { isUuid } from '@commonhold/kit';
 import type { ProviderAccount } from './deps';
 import type { Provider } from './providers/types';
 
@@ -83,4 +84,11 @@ export async function loadAccount(m: EntityManager, provider: Provider): Promise
 export async function updateReturning<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
   const r = await m.query(sql, params);
   return (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? r[0] : r) as T[];
+}
+
+/** A provider event of the tenant by id (null for an unknown or malformed id). */
+export async function loadEvent(m: EntityManager, id: unknown): Promise<ProviderEventRow | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await m.query(`SELECT * FROM provider_events WHERE id = $1`, [id]);
+  return row ?? null;
 }
