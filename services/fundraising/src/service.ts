@@ -2,12 +2,12 @@ import { composeModules, KitTables1763800000000, loadSubgraphSdl, type ServiceDe
 import { coreResolvers } from './graphql/resolvers';
 import { CreateFundraising1763800000100 } from './migrations/1763800000100-create-fundraising';
 import { FundraisingDomain1763800000200 } from './migrations/1763800000200-fundraising-domain';
-import { contactsModule } from './modules/contacts';
-import { dashboardModule } from './modules/dashboard';
-import { giftAidModule } from './modules/gift-aid';
-import { giftsModule } from './modules/gifts';
-import { importModule } from './modules/import';
-import { intakeModule } from './modules/intake';
+import { contactsModule } from './modules/contacts/contacts.module';
+import { dashboardModule } from './modules/dashboard/dashboard.module';
+import { giftAidModule } from './modules/gift-aid/gift-aid.module';
+import { giftsModule } from './modules/gifts/gifts.module';
+import { importModule } from './modules/import/import.module';
+import { intakeModule } from './modules/intake/intake.module';
 
 /** Every module of the subgraph; their SDL files are `schemas/subgraphs/fundraising/*.graphql`. */
 export const fundraisingModules: ServiceModule[] = [contactsModule, giftsModule, giftAidModule, intakeModule, importModule, dashboardModule];

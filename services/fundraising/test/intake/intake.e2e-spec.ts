@@ -7,7 +7,7 @@ import Stripe from 'stripe';
 import { eventually } from '@commonhold/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
 import { withTenant, type TransportMessage } from '@commonhold/kit';
-import { eraseIntakeData } from '../../src/modules/intake/erasure';
+import { eraseIntakeData } from '../../src/modules/intake/erase-intake-data';
 import { overrideIntakeDeps } from '../../src/modules/intake/deps';
 import { fakeGoCardless, fakeJustGiving, fakePayPal, fakePayPalVerifier, fakeStripe, fixture, goCardlessSignature, paypalHeaders } from './fakes';
 

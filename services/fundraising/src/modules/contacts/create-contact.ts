@@ -4,9 +4,9 @@ import { enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@comm
 import { loadSettings } from '../../shared/settings.store';
 import { validateNewContact } from './contact';
 import { ContactEntity } from './contact.entity';
-import { contactCreated } from './contact-events';
-import { fieldsToColumns } from './contact-store';
-import { createHousehold, lockHousehold, refreshHouseholdNames } from './household-store';
+import { contactCreated } from './contact.events';
+import { fieldsToColumns } from './contact.store';
+import { createHousehold, lockHousehold, refreshHouseholdNames } from './household.store';
 
 export interface CreateContactCommand {
   tenantId: string;

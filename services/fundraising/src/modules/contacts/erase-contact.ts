@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, badInput, enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { recomputeRollups } from '../gifts/rollup-store';
-import { eraseIntakeData } from '../intake/erasure';
+import { recomputeRollups } from '../gifts';
+import { eraseIntakeData } from '../intake';
 import { optionalText } from './address';
-import { contactErased } from './contact-events';
-import { lockContact } from './contact-store';
-import { lockHouseholds, refreshHouseholdNames } from './household-store';
+import { contactErased } from './contact.events';
+import { lockContact } from './contact.store';
+import { lockHouseholds, refreshHouseholdNames } from './household.store';
 
 /** What an erased contact is called. */
 export const ERASED_NAME = 'Erased';

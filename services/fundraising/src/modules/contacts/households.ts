@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { badInput, enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { recomputeRollups } from '../gifts/rollup-store';
-import { contactUpdated } from './contact-events';
-import { assertActive, lockContact, rowToFields } from './contact-store';
+import { recomputeRollups } from '../gifts';
+import { contactUpdated } from './contact.events';
+import { assertActive, lockContact, rowToFields } from './contact.store';
 import { optionalText } from './address';
-import { createHousehold, lockHousehold, lockHouseholds, refreshHouseholdNames, type HouseholdRow } from './household-store';
+import { createHousehold, lockHousehold, lockHouseholds, refreshHouseholdNames, type HouseholdRow } from './household.store';
 
 interface Cmd<I> {
   tenantId: string;

@@ -1,9 +1,5 @@
-import { defineModule } from '@commonhold/kit';
-import { ContactEntity } from './contact.entity';
-import { contactResolvers } from './resolvers';
-
-export const contactsModule = defineModule({
-  name: 'contacts',
-  resolvers: contactResolvers,
-  entities: [ContactEntity],
-});
+/** The contacts module's public surface: what other modules may use (its wiring is contacts.module.ts). */
+export { contactLoader } from './contact.loader';
+export { createContact } from './create-contact';
+export { normaliseCountry, normalisePostcode } from './address';
+export type { ContactRow } from './contact.entity';

@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { badInput, enqueueEvents, idempotent, isUuid, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { recomputeRollups } from '../gifts/rollup-store';
+import { recomputeRollups } from '../gifts';
 import type { ContactFields } from './contact';
 import { ContactEntity, type ContactRow } from './contact.entity';
-import { contactMerged, contactUpdated, type UpdatedField } from './contact-events';
-import { assertActive, fieldsToColumns, lockContact, pickFields, rowToFields } from './contact-store';
-import { lockHouseholds, refreshHouseholdNames } from './household-store';
+import { contactMerged, contactUpdated, type UpdatedField } from './contact.events';
+import { assertActive, fieldsToColumns, lockContact, pickFields, rowToFields } from './contact.store';
+import { lockHouseholds, refreshHouseholdNames } from './household.store';
 
 export interface MergeContactsCommand {
   tenantId: string;

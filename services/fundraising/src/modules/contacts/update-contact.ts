@@ -2,9 +2,9 @@ import type { EntityManager } from 'typeorm';
 import { enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { applyContactUpdate } from './contact';
 import { ContactEntity } from './contact.entity';
-import { contactUpdated } from './contact-events';
-import { assertActive, fieldsToColumns, lockContact, pickFields, rowToFields } from './contact-store';
-import { refreshHouseholdNames } from './household-store';
+import { contactUpdated } from './contact.events';
+import { assertActive, fieldsToColumns, lockContact, pickFields, rowToFields } from './contact.store';
+import { refreshHouseholdNames } from './household.store';
 
 export interface UpdateContactCommand {
   tenantId: string;

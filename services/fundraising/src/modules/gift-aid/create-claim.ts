@@ -4,7 +4,7 @@ import { AppError, badInput, enqueueEvents, idempotent, writeAudit, type EventRe
 import { loadSettings } from '../../shared/settings.store';
 import { isIsoDate, utcDate, type IsoDate } from './dates';
 import { adjustmentMinor, coveringDeclaration, giftAidEligibility, netMinor, taxOnAdjustmentMinor, taxOnDonationsMinor } from './eligibility';
-import { loadAdjustmentCandidates, loadClaimCandidates, loadDeclarationsByContact, thresholdOn, type DeclarationRow } from './gift-aid-store';
+import { loadAdjustmentCandidates, loadClaimCandidates, loadDeclarationsByContact, thresholdOn, type DeclarationRow } from './gift-aid.store';
 import { buildScheduleRows, type ScheduleDonation, type ScheduleDonor } from './schedule';
 
 export const CLAIM_CREATED = 'commonhold.fundraising.gift-aid-claim.created.v1';

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { idempotent, writeAudit } from '@commonhold/kit';
-import { recomputeAllRollups } from './rollup-store';
+import { recomputeAllRollups } from './rollup.store';
 
 /** Recomputes every giving rollup of the tenant from its gifts (an operator's repair); returns the counts. */
 export function rebuildRollups(m: EntityManager, cmd: { tenantId: string; actor: string; input: { idempotencyKey: string } }) {

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { badInput, idempotent, parseMoney, type EventRegistry } from '@commonhold/kit';
-import { insertAgreement, requireLiveContact } from './agreements';
+import { insertAgreement, requireLiveContact } from './agreement.store';
 import { dayOf } from './agreement-input';
 import { isValidDate, toDateString, type Period } from './schedule';
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { badInput, idempotent, type EventRegistry } from '@commonhold/kit';
 import { loadSettings } from '../../shared/settings.store';
-import { evaluateAgreements } from './agreements';
+import { evaluateAgreements } from './agreement.store';
 import { isValidDate, toDateString } from './schedule';
 
 type Input = Record<string, unknown> & { idempotencyKey: string };

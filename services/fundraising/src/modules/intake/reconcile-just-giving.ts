@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, badInput, idempotent, type EventRegistry } from '@commonhold/kit';
 import { intakeDeps } from './deps';
-import { loadAccount, stageEvents } from './inbox';
-import { processProviderEvent } from './process';
+import { loadAccount, stageEvents } from './inbox.store';
+import { processProviderEvent } from './process-provider-event';
 import { justGivingEventId } from './providers/justgiving';
 
 type Input = Record<string, unknown> & { idempotencyKey: string };

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, idempotent, notFound, type EventRegistry } from '@commonhold/kit';
 import { intakeDeps } from './deps';
-import { loadEvent } from './inbox';
-import { processProviderEvent } from './process';
+import { loadEvent } from './inbox.store';
+import { processProviderEvent } from './process-provider-event';
 
 type Input = Record<string, unknown> & { idempotencyKey: string };
 

@@ -1,5 +1,5 @@
 import type { ConsumerDefinition, EventHandlerArgs } from '@commonhold/kit';
-import { recomputeRollups } from './rollup-store';
+import { recomputeRollups } from './rollup.store';
 
 interface GiftEvent {
   giftId: string;

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AppError, badInput, isUuid, notFound, writeAudit, type EventRegistry, type Logger } from '@commonhold/kit';
-import { recomputeRollups } from '../gifts/rollup-store';
+import { recomputeRollups } from '../gifts';
 import { loadSettings } from '../../shared/settings.store';
 import { chunkCount, parseImportCsv, type ImportRow, type RowError } from './csv-format';
 

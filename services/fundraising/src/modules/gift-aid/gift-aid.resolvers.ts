@@ -1,13 +1,14 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import DataLoader from 'dataloader';
 import { AppError, CREATED_AT_ID, keysetPage, validIds, type RequestContext } from '@commonhold/kit';
-import { contactLoader, giftLoader } from '../../graphql/loaders';
+import { contactLoader } from '../contacts';
+import { giftLoader } from '../gifts';
 import { loadSettings } from '../../shared/settings.store';
 import { cancelGiftAidDeclaration } from './cancel-declaration';
 import { createGiftAidClaim } from './create-claim';
 import { utcDate } from './dates';
 import { giftAidEligibility, type GiftAidReason } from './eligibility';
-import { DECLARATION_COLUMNS, donorSnapshot, loadDeclarationsByContact, loadGiftFactsByIds, toDeclaration, type DeclarationRow } from './gift-aid-store';
+import { DECLARATION_COLUMNS, donorSnapshot, loadDeclarationsByContact, loadGiftFactsByIds, toDeclaration, type DeclarationRow } from './gift-aid.store';
 import { recordGiftAidDeclaration } from './record-declaration';
 import { buildScheduleRows, renderScheduleFiles, ScheduleError } from './schedule';
 import { setGiftAidAggregationThreshold } from './set-threshold';

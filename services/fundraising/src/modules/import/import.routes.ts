@@ -1,7 +1,7 @@
 import express from 'express';
 import { AppError, requireFeature, withTenant, type ServiceRuntime } from '@commonhold/kit';
-import { jobErrors, type RunDeps } from './import-store';
-import { jobOut } from './resolvers';
+import { jobErrors, type RunDeps } from './import.store';
+import { jobOut } from './import.resolvers';
 import { startImport } from './use-cases';
 
 const STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, IDEMPOTENCY_CONFLICT: 409, FEATURE_DISABLED: 403 };

@@ -1,11 +1,12 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { byIdLoader, CREATED_AT_ID, cursorInstant, forbidden, keysetPage, money, type RequestContext } from '@commonhold/kit';
-import { contactLoader, giftLoader } from '../../graphql/loaders';
-import { loadAgreement, type AgreementRow } from './agreements';
+import { contactLoader } from '../contacts';
+import { giftLoader } from '../gifts';
+import { loadAgreement, type AgreementRow } from './agreement.store';
 import { configurePaymentProvider } from './configure-payment-provider';
 import { createRecurringAgreement } from './create-recurring-agreement';
 import { evaluateRecurringAgreements } from './evaluate-recurring-agreements';
-import { loadEvent, type ProviderEventRow } from './inbox';
+import { loadEvent, type ProviderEventRow } from './inbox.store';
 import { reconcileJustGiving } from './reconcile-just-giving';
 import { reprocessProviderEvent } from './reprocess-provider-event';
 import { LAST_DAY } from './schedule';

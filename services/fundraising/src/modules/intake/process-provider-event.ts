@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, parseMoney, type EventRegistry } from '@commonhold/kit';
-import { createContact } from '../contacts/create-contact';
-import { recordGift, refundGift } from '../gifts/record-gift';
-import { applyInstalment, findByProviderRef, insertAgreement, scheduleOf, setStatus, stateOf, updateAgreement, type AgreementRow } from './agreements';
+import { createContact } from '../contacts';
+import { recordGift, refundGift } from '../gifts';
+import { applyInstalment, findByProviderRef, insertAgreement, scheduleOf, setStatus, stateOf, updateAgreement, type AgreementRow } from './agreement.store';
 import type { IntakeDeps, ProviderAccount } from './deps';
-import { loadAccount, updateReturning, type ProviderEventRow } from './inbox';
+import { loadAccount, updateReturning, type ProviderEventRow } from './inbox.store';
 import { mapGoCardlessEvent, type GoCardlessEvent } from './providers/gocardless';
 import { mapJustGivingDonation, type JustGivingDonation } from './providers/justgiving';
 import { mapPayPalEvent, type PayPalEvent } from './providers/paypal';

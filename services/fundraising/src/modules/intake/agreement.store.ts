@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AppError, enqueueEvents, isUuid, notFound, requestScope, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { updateReturning } from './inbox';
+import { updateReturning } from './inbox.store';
 import {
   addDays,
   applyPayment,

@@ -1,10 +1,10 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { Histogram, type Registry } from 'prom-client';
 import { badInput, money, type RequestContext } from '@commonhold/kit';
-import { contactLoader } from '../../graphql/loaders';
+import { contactLoader } from '../contacts';
 import { loadSettings } from '../../shared/settings.store';
 import { addDays, changePercent, fiscalYearOf, fiscalYearStart, monthsBetween, spanDays, yearPeriods, type YearPeriods } from './periods';
-import * as q from './queries';
+import * as q from './dashboard.store';
 
 type Ctx = RequestContext;
 const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));

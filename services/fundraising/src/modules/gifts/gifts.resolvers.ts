@@ -1,8 +1,9 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import DataLoader from 'dataloader';
 import { CREATED_AT_ID, cursorInstant, isUuid, keysetPage, money, validIds, type RequestContext } from '@commonhold/kit';
-import { contactLoader, giftLoader } from '../../graphql/loaders';
-import type { ContactRow } from '../contacts/contact.entity';
+import { contactLoader } from '../contacts';
+import { giftLoader } from './gift.loader';
+import type { ContactRow } from '../contacts';
 import { loadSettings } from '../../shared/settings.store';
 import { createOpportunity } from './create-opportunity';
 import { GiftEntity, type GiftRow } from './gift.entity';

@@ -1,6 +1,6 @@
 import { defaultSchemasDir, EventRegistry } from '@commonhold/kit';
 import type { ContactFields } from './contact';
-import { contactCreated, contactErased, contactMerged, contactUpdated } from './contact-events';
+import { contactCreated, contactErased, contactMerged, contactUpdated } from './contact.events';
 
 const registry = EventRegistry.fromDirectory(`${defaultSchemasDir()}/events`);
 const ID = '6f1c2f7e-6a55-4b8e-9a37-0f6f5c1d2e3a';

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { badInput, enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { optionalText } from './address';
-import { contactUpdated } from './contact-events';
-import { assertActive, lockContact } from './contact-store';
+import { contactUpdated } from './contact.events';
+import { assertActive, lockContact } from './contact.store';
 
 export const CONSENT_CHANNELS = ['EMAIL', 'SMS', 'PHONE', 'POST'] as const;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];

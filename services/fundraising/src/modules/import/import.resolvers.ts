@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { CREATED_AT_ID, isUuid, keysetPage, type RequestContext } from '@commonhold/kit';
-import { jobErrors, type ImportJobRow, type RunDeps } from './import-store';
+import { jobErrors, type ImportJobRow, type RunDeps } from './import.store';
 import { runImportJob, startImport, type StartImportInput } from './use-cases';
 
 type Ctx = RequestContext;
