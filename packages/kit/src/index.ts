@@ -34,3 +34,4 @@ export * from './validation';
 export * from './keyset';
 export * from './loaders';
 export * from './module';
+export * from './events';

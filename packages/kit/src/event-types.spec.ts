@@ -1,0 +1,34 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { newEvent, producerOf } from './events';
+import { payloadTypeName, renderEventPayloadTypes } from './event-types';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+describe('generated event payload types', () => {
+  it('are up to date with schemas/events (npm run events:types)', async () => {
+    const current = readFileSync(path.join(__dirname, 'generated/event-payloads.ts'), 'utf8');
+    expect(current).toBe(await renderEventPayloadTypes(path.join(ROOT, 'schemas/events')));
+  }, 30_000);
+
+  it('`events:types --check` passes on the checked-in file', () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/events-types.ts', '--check'], { cwd: ROOT, encoding: 'utf8' });
+    expect(out).toContain('up to date');
+  }, 30_000);
+
+  it('names payload types after the event type', () => {
+    expect(payloadTypeName('commonhold.fundraising.gift-aid-claim.created.v1')).toBe('FundraisingGiftAidClaimCreatedV1');
+  });
+
+  it('takes the producer from the event type', () => {
+    expect(producerOf('commonhold.fundraising.gift.recorded.v1')).toBe('fundraising');
+    expect(producerOf('commonhold.volunteers.shift.booked.v2')).toBe('volunteers');
+    expect(() => producerOf('gift.recorded')).toThrow('is not commonhold');
+    expect(newEvent('commonhold.fundraising.contact.erased.v1', 'c1', { contactId: 'c1', erasedAt: '2026-01-01T00:00:00.000Z' })).toEqual({
+      type: 'commonhold.fundraising.contact.erased.v1',
+      subject: 'c1',
+      data: { contactId: 'c1', erasedAt: '2026-01-01T00:00:00.000Z' },
+    });
+  });
+});
