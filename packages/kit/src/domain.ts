@@ -8,4 +8,4 @@ export * from './money';
 export * from './ids';
 export * from './validation';
 export * from './pagination';
-export type { EventPayloads, EventType } from './generated/event-payloads';
+export * from './event-builders';

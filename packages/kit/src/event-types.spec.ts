@@ -1,18 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { newEvent, producerOf } from './events';
-import { payloadTypeName, renderEventPayloadTypes } from './event-types';
+import { newEvent, producerOf } from './event-builders';
+import { payloadTypeName } from './event-types';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
 describe('generated event payload types', () => {
-  it('are up to date with schemas/events (npm run events:types)', async () => {
-    const current = readFileSync(path.join(__dirname, 'generated/event-payloads.ts'), 'utf8');
-    expect(current).toBe(await renderEventPayloadTypes(path.join(ROOT, 'schemas/events')));
-  }, 30_000);
-
-  it('`events:types --check` passes on the checked-in file', () => {
+  // In a child process: the generator formats with prettier, which needs dynamic import (not in jest's VM).
+  it('are up to date with schemas/events (`npm run events:types -- --check`)', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/events-types.ts', '--check'], { cwd: ROOT, encoding: 'utf8' });
     expect(out).toContain('up to date');
   }, 30_000);

@@ -34,4 +34,5 @@ export * from './validation';
 export * from './keyset';
 export * from './loaders';
 export * from './module';
+export * from './event-builders';
 export * from './events';

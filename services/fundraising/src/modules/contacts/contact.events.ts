@@ -1,4 +1,4 @@
-import type { NewEvent } from '@commonhold/kit';
+import { newEvent, type PayloadOf } from '@commonhold/kit/domain';
 import type { ContactFields, ContactKind } from './contact';
 
 export const CONTACT_CREATED = 'commonhold.fundraising.contact.created.v1';
@@ -19,22 +19,23 @@ export interface ConsentChange {
  * `contact.created.v1` (a locked contract: firstName is required and non-blank). An organisation
  * has no first name, so its name is sent as both first and last name.
  */
-export function contactCreated(id: string, c: ContactFields): NewEvent {
-  return { type: CONTACT_CREATED, subject: id, data: { contactId: id, firstName: c.firstName ?? c.lastName, lastName: c.lastName, email: c.email } };
+export function contactCreated(id: string, c: ContactFields) {
+  return newEvent(CONTACT_CREATED, id, { contactId: id, firstName: c.firstName ?? c.lastName, lastName: c.lastName, email: c.email });
 }
 
 /** `contact.updated.v1`: the changed fields' names and their new values only. */
-export function contactUpdated(id: string, kind: ContactKind, changed: UpdatedField[], values: Record<string, unknown>): NewEvent {
+export function contactUpdated(id: string, kind: ContactKind, changed: UpdatedField[], values: Record<string, unknown>) {
   const data: Record<string, unknown> = { contactId: id, kind, changedFields: changed };
   for (const f of changed) if (f in values) data[f] = values[f];
-  return { type: CONTACT_UPDATED, subject: id, data };
+  // Built field by field from validated contact fields; the contract (validated on publish) has the rest.
+  return newEvent(CONTACT_UPDATED, id, data as unknown as PayloadOf<typeof CONTACT_UPDATED>);
 }
 
-export function contactMerged(survivorId: string, duplicateId: string, mergedAt: Date): NewEvent {
-  return { type: CONTACT_MERGED, subject: survivorId, key: survivorId, data: { survivorId, duplicateId, mergedAt: mergedAt.toISOString() } };
+export function contactMerged(survivorId: string, duplicateId: string, mergedAt: Date) {
+  return newEvent(CONTACT_MERGED, survivorId, { survivorId, duplicateId, mergedAt: mergedAt.toISOString() }, survivorId);
 }
 
 /** No personal data: the id and the time only. */
-export function contactErased(id: string, erasedAt: Date): NewEvent {
-  return { type: CONTACT_ERASED, subject: id, data: { contactId: id, erasedAt: erasedAt.toISOString() } };
+export function contactErased(id: string, erasedAt: Date) {
+  return newEvent(CONTACT_ERASED, id, { contactId: id, erasedAt: erasedAt.toISOString() });
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
+import { AppError, badInput, idempotent, publishEvents, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { recomputeRollups } from '../gifts';
 import { eraseIntakeData } from '../intake';
 import { optionalText } from './address';
@@ -68,7 +68,7 @@ export async function eraseContact(
     await lockHouseholds(m, households);
     for (const h of households) await refreshHouseholdNames(m, h, { forget: true });
     await recomputeRollups(m, cmd.tenantId, { contactIds: ids, householdIds: households });
-    await enqueueEvents(m, registry, 'fundraising', cmd.tenantId, newlyErased.map((id) => contactErased(id, erasedAt)));
+    await publishEvents(m, registry, cmd.tenantId, newlyErased.map((id) => contactErased(id, erasedAt)));
     await writeAudit(m, {
       tenantId: cmd.tenantId,
       actor: cmd.actor,

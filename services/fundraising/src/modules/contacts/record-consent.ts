@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { badInput, enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
+import { badInput, idempotent, publishEvents, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { optionalText } from './address';
 import { contactUpdated } from './contact.events';
 import { assertActive, lockContact } from './contact.store';
@@ -61,7 +61,7 @@ export async function recordConsent(
       [cmd.tenantId, row.id, c.channel, c.granted, c.source, c.recordedAt],
     );
     const consent = { channel: c.channel, granted: c.granted, source: c.source, recordedAt: c.recordedAt.toISOString() };
-    await enqueueEvents(m, registry, 'fundraising', cmd.tenantId, [contactUpdated(row.id, row.kind, ['consent'], { consent })]);
+    await publishEvents(m, registry, cmd.tenantId, [contactUpdated(row.id, row.kind, ['consent'], { consent })]);
     await writeAudit(m, { tenantId: cmd.tenantId, actor: cmd.actor, action: 'contact.consent-recorded', entityType: 'Contact', entityId: row.id, after: { consent } });
     return { contactId: row.id, consentId: String(id) };
   });

@@ -1,10 +1,8 @@
-import type { ConsumerDefinition, EventHandlerArgs } from '@commonhold/kit';
+import type { ConsumerDefinition, EventHandlerArgs, PayloadOf } from '@commonhold/kit';
 import { recomputeRollups } from './rollup.store';
 
-interface GiftEvent {
-  giftId: string;
-  contactId: string;
-}
+/** Both gift events carry the gift and its donor (payload types generated from schemas/events). */
+type GiftEvent = PayloadOf<'commonhold.fundraising.gift.recorded.v1'> | PayloadOf<'commonhold.fundraising.gift.refunded.v1'>;
 
 /**
  * Keeps `Contact.giving` (and households') from fundraising's own gift events, through the

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, isUuid, notFound, writeAudit, type EventRegistry, type Logger } from '@commonhold/kit';
+import { AppError, badInput, isUuid, notFound, producerOf, writeAudit, type EventRegistry, type Logger } from '@commonhold/kit';
+import { CONTACT_CREATED } from '../contacts';
 import { recomputeRollups } from '../gifts';
 import { loadSettings } from '../../shared/settings.store';
 import { chunkCount, parseImportCsv, type ImportRow, type RowError } from './csv-format';
@@ -14,7 +15,6 @@ export const importTuning = { chunkSize: DEFAULT_CHUNK_SIZE };
 /** Rows per file (the HTTP route's body limit allows ~64 MB). */
 export const MAX_IMPORT_ROWS = 100_000;
 const STAGE_BATCH = 10_000;
-const CONTACT_CREATED = 'commonhold.fundraising.contact.created.v1';
 
 export interface ImportJobRow {
   id: string;
@@ -431,10 +431,10 @@ async function importChunk(m: EntityManager, deps: RunDeps, job: ImportJobRow, c
   // contact.created for new people (the contract is for persons), set-based into the outbox.
   await m.query(
     `INSERT INTO outbox (tenant_id, event_id, topic, partition_key, type, source, subject, data)
-     SELECT $1, gen_random_uuid(), $2, contact_id::text, $3, 'fundraising', contact_id::text,
+     SELECT $1, gen_random_uuid(), $2, contact_id::text, $3, $4, contact_id::text,
             jsonb_build_object('contactId', contact_id, 'firstName', first_name, 'lastName', last_name, 'email', email)
      FROM import_work WHERE creates_contact AND kind = 'PERSON'`,
-    [tenantId, deps.registry.contract(CONTACT_CREATED).topic, CONTACT_CREATED],
+    [tenantId, deps.registry.contract(CONTACT_CREATED).topic, CONTACT_CREATED, producerOf(CONTACT_CREATED)],
   );
 
   // Donors seen for the first time in this job (SAME_FILE ones are already there).

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppError, enqueueEvents, isUuid, notFound, requestScope, writeAudit, type EventRegistry } from '@commonhold/kit';
+import { AppError, isUuid, newEvent, notFound, publishEvents, requestScope, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { updateReturning } from './inbox.store';
 import {
   addDays,
@@ -75,21 +75,22 @@ export const snapshot = (a: AgreementRow) => ({
   paidCount: a.paid_count,
 });
 
-export const changedEvent = (a: AgreementRow, change: AgreementChange) => ({
-  type: AGREEMENT_CHANGED,
-  subject: a.id,
-  key: a.id,
-  data: {
-    agreementId: a.id,
-    contactId: a.contact_id,
-    provider: a.provider,
-    status: a.status,
-    change,
-    amount: { amountMinor: Number(a.amount_minor), currency: a.currency },
-    period: a.period,
-    nextExpectedDate: a.next_expected_date,
-  },
-});
+export const changedEvent = (a: AgreementRow, change: AgreementChange) =>
+  newEvent(
+    AGREEMENT_CHANGED,
+    a.id,
+    {
+      agreementId: a.id,
+      contactId: a.contact_id,
+      provider: a.provider,
+      status: a.status,
+      change,
+      amount: { amountMinor: Number(a.amount_minor), currency: a.currency },
+      period: a.period,
+      nextExpectedDate: a.next_expected_date,
+    },
+    a.id,
+  );
 
 export async function loadAgreement(m: EntityManager, id: string, lock = false): Promise<AgreementRow | null> {
   const [row] = await m.query(`SELECT * FROM recurring_agreements WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
@@ -157,7 +158,7 @@ export async function insertAgreement(m: EntityManager, registry: EventRegistry,
       a.providerEventAt,
     ],
   );
-  await enqueueEvents(m, registry, 'fundraising', tenantId, [changedEvent(row, 'CREATED')]);
+  await publishEvents(m, registry, tenantId, [changedEvent(row, 'CREATED')]);
   await writeAudit(m, { tenantId, actor, action: 'recurring-agreement.created', entityType: 'RecurringAgreement', entityId: id, after: snapshot(row) });
   return row;
 }
@@ -190,7 +191,7 @@ export async function updateAgreement(m: EntityManager, registry: EventRegistry,
     [before.id, ...cols.map(([, v]) => v)],
   )) as [AgreementRow];
   const change = changeOf(before.status, out.status);
-  await enqueueEvents(m, registry, 'fundraising', out.tenant_id, [changedEvent(out, change)]);
+  await publishEvents(m, registry, out.tenant_id, [changedEvent(out, change)]);
   await writeAudit(m, {
     tenantId: out.tenant_id,
     actor,
@@ -302,7 +303,7 @@ export async function evaluateAgreements(m: EntityManager, registry: EventRegist
     const lapsed = updated.filter((a) => a.status === 'LAPSED' && byId.get(a.id)!.status !== 'LAPSED');
     result.lapsed += lapsed.length;
     if (!lapsed.length) continue;
-    await enqueueEvents(m, registry, 'fundraising', tenantId, lapsed.map((a) => changedEvent(a, 'LAPSED')));
+    await publishEvents(m, registry, tenantId, lapsed.map((a) => changedEvent(a, 'LAPSED')));
     const scope = requestScope.getStore();
     await m.query(
       `INSERT INTO audit_events (tenant_id, actor, action, entity_type, entity_id, before, after, trace_id, request_id)
