@@ -22,3 +22,9 @@ export function producerOf(type: string): string {
   if (!service) throw new Error(`Event type ${type} is not commonhold.<service>.<aggregate>.<verb>.vN`);
   return service;
 }
+
+/** `commonhold.fundraising.gift-aid-claim.created.v1` → `FundraisingGiftAidClaimCreatedV1`. */
+export function payloadTypeName(type: string): string {
+  const [, ...rest] = type.split('.');
+  return rest.map((p) => p.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')).join('');
+}

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { newEvent, producerOf } from './event-builders';
-import { payloadTypeName } from './event-types';
+import { newEvent, payloadTypeName, producerOf } from './event-builders';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

@@ -1,4 +1,5 @@
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
+import { payloadTypeName } from './event-builders';
 import { readContracts } from './event-catalog';
 
 /**
@@ -38,10 +39,4 @@ export async function renderEventPayloadTypes(dir: string): Promise<string> {
     'export type EventType = keyof EventPayloads;',
     '',
   ].join('\n');
-}
-
-/** `commonhold.fundraising.gift-aid-claim.created.v1` → `FundraisingGiftAidClaimCreatedV1`. */
-export function payloadTypeName(type: string): string {
-  const [, ...rest] = type.split('.');
-  return rest.map((p) => p.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')).join('');
 }
