@@ -10,6 +10,7 @@ const PURE = [
   'contacts/address.ts',
   'contacts/duplicates.ts',
   'contacts/household-naming.ts',
+  'gifts/gift.ts',
   'gifts/giving-rollup.ts',
   'gifts/opportunity.ts',
   'gift-aid/dates.ts',
@@ -17,6 +18,10 @@ const PURE = [
   'gift-aid/eligibility.ts',
   'gift-aid/schedule.ts',
   'dashboard/periods.ts',
+  'intake/agreement.ts',
+  'intake/agreement-input.ts',
+  'intake/schedule.ts',
+  'reference/reference.ts',
 ];
 
 function loaded(file: string): string[] {

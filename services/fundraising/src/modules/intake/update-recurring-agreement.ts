@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, badInput, idempotent, isUuid, notFound, parseMoney, type EventRegistry } from '@commonhold/kit';
-import { loadAgreement, scheduleOf, setStatus, updateAgreement, type AgreementPatch } from './agreement.store';
+import { scheduleOf } from './agreement';
+import { loadAgreement, setStatus, updateAgreement, type AgreementPatch } from './agreement.store';
 import { dayOf } from './agreement-input';
 import { firstDueOnOrAfter, toDateString, TransitionError } from './schedule';
 
