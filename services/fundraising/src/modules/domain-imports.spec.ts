@@ -22,6 +22,7 @@ const PURE = [
   'intake/agreement-input.ts',
   'intake/schedule.ts',
   'reference/reference.ts',
+  'import/import-job.ts',
 ];
 
 function loaded(file: string): string[] {

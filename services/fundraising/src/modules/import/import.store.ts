@@ -1,47 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, isUuid, notFound, producerOf, writeAudit, type EventRegistry, type Logger } from '@commonhold/kit';
+import { AppError, isUuid, notFound, producerOf, writeAudit, type EventRegistry, type Logger } from '@commonhold/kit';
 import { CONTACT_CREATED } from '../contacts';
 import { recomputeRollups } from '../gifts';
 import { loadSettings } from '../../shared/settings.store';
 import { chunkCount, parseImportCsv, type ImportRow, type RowError } from './csv-format';
+import { importTuning, MAX_IMPORT_ROWS, mayRun, referenceCodes, stagedRow, validateImportFile, type ImportJobRow } from './import-job';
+
+export { DEFAULT_CHUNK_SIZE, importTuning, MAX_IMPORT_ROWS, type ImportJobRow } from './import-job';
 
 /** Runs `fn` in one tenant transaction (`ctx.tx`, or `withTenant(ds, tenantId, …)`). */
 export type Tx = <T>(fn: (m: EntityManager) => Promise<T>) => Promise<T>;
 
-export const DEFAULT_CHUNK_SIZE = 10_000;
-/** Rows per chunk (one transaction each) for new jobs; tests lower it to exercise resuming. */
-export const importTuning = { chunkSize: DEFAULT_CHUNK_SIZE };
-/** Rows per file (the HTTP route's body limit allows ~64 MB). */
-export const MAX_IMPORT_ROWS = 100_000;
 const STAGE_BATCH = 10_000;
-
-export interface ImportJobRow {
-  id: string;
-  tenant_id: string;
-  file_name: string;
-  file_sha256: string;
-  status: 'VALIDATED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
-  dry_run: boolean;
-  skip_invalid_rows: boolean;
-  total_rows: number;
-  valid_rows: number;
-  invalid_rows: number;
-  chunk_size: number;
-  chunks_total: number;
-  next_chunk: number;
-  imported_gifts: number;
-  already_imported_gifts: number;
-  created_contacts: number;
-  matched_contacts: number;
-  new_references: { campaigns?: string[]; appeals?: string[]; funds?: string[] };
-  last_error: string | null;
-  created_by: string;
-  created_at: Date;
-  updated_at: Date;
-  started_at: Date | null;
-  completed_at: Date | null;
-}
 
 /**
  * Test hook: called inside each chunk's transaction after all its work and before it commits.
@@ -65,12 +36,10 @@ export interface StageImportCommand {
  * valid rows (`import_chunks`, set-based), and creates the job VALIDATED. Writes no contact or gift.
  */
 export async function stageImport(m: EntityManager, cmd: StageImportCommand): Promise<string> {
-  if (typeof cmd.fileName !== 'string' || !cmd.fileName.trim()) throw badInput('input.fileName', 'fileName must not be blank');
-  if (cmd.fileName.trim().length > 200) throw badInput('input.fileName', 'fileName must be at most 200 characters');
-  if (typeof cmd.csv !== 'string' || !cmd.csv.trim()) throw badInput('input.csv', 'csv must hold the file (a header row and data rows)');
+  const { fileName, csv } = validateImportFile(cmd.fileName, cmd.csv);
   const chunkSize = cmd.chunkSize ?? importTuning.chunkSize;
   const settings = await loadSettings(m);
-  const parsed = parseImportCsv(cmd.csv, { defaultCurrency: settings.defaultCurrency, now: cmd.now ?? new Date(), maxRows: MAX_IMPORT_ROWS });
+  const parsed = parseImportCsv(csv, { defaultCurrency: settings.defaultCurrency, now: cmd.now ?? new Date(), maxRows: MAX_IMPORT_ROWS });
   const id = randomUUID();
   const newReferences = await missingReferences(m, parsed.rows);
   const invalidRows = new Set(parsed.errors.map((e) => e.rowNumber)).size;
@@ -80,8 +49,8 @@ export async function stageImport(m: EntityManager, cmd: StageImportCommand): Pr
     [
       id,
       cmd.tenantId,
-      cmd.fileName.trim(),
-      createHash('sha256').update(cmd.csv).digest('hex'),
+      fileName,
+      createHash('sha256').update(csv).digest('hex'),
       cmd.dryRun,
       Boolean(cmd.skipInvalidRows),
       parsed.totalRows,
@@ -99,13 +68,8 @@ export async function stageImport(m: EntityManager, cmd: StageImportCommand): Pr
 }
 
 async function missingReferences(m: EntityManager, rows: ImportRow[]) {
-  const distinct = (pick: (r: ImportRow) => string | null) => [...new Set(rows.map(pick).filter((c): c is string => !!c))];
   const out: Record<string, string[]> = {};
-  for (const [table, codes] of [
-    ['campaigns', distinct((r) => r.campaignCode)],
-    ['appeals', distinct((r) => r.appealCode)],
-    ['funds', distinct((r) => r.fundCode)],
-  ] as const) {
+  for (const [table, codes] of referenceCodes(rows)) {
     if (!codes.length) continue;
     const existing: { code: string }[] = await m.query(`SELECT code FROM ${table} WHERE code = ANY($1::text[])`, [codes]);
     const have = new Set(existing.map((e) => e.code));
@@ -124,35 +88,6 @@ async function insertErrors(m: EntityManager, tenantId: string, jobId: string, e
       [tenantId, jobId, batch.map((_, j) => i + j), batch.map((e) => e.rowNumber), batch.map((e) => e.field), batch.map((e) => e.message)],
     );
   }
-}
-
-/** The JSON a chunk's rows are staged as (keys are the work table's columns). */
-function stagedRow(r: ImportRow) {
-  return {
-    row_number: r.rowNumber,
-    donor_key: r.donorKey,
-    external_id: r.externalId,
-    contact_external_id: r.contactExternalId,
-    kind: r.kind,
-    title: r.title,
-    first_name: r.firstName,
-    last_name: r.lastName,
-    organisation_name: r.organisationName,
-    email: r.email,
-    house_name_or_number: r.houseNameOrNumber,
-    address_line1: r.addressLine1,
-    address_line2: r.addressLine2,
-    city: r.city,
-    postcode: r.postcode,
-    country: r.country,
-    amount_minor: r.amountMinor,
-    currency: r.currency,
-    received_at: r.receivedAt,
-    payment_method: r.paymentMethod,
-    campaign_code: r.campaignCode,
-    appeal_code: r.appealCode,
-    fund_code: r.fundCode,
-  };
 }
 
 /** Stages the valid rows, one JSON value per chunk (COPY is refused on tables with RLS). */
@@ -184,13 +119,7 @@ export async function loadJob(m: EntityManager, field: string, jobId: unknown, l
 export async function claimImport(m: EntityManager, jobId: unknown, opts: { skipInvalidRows?: boolean } = {}): Promise<ImportJobRow> {
   const job = await loadJob(m, 'input.jobId', jobId, true);
   if (job.status === 'COMPLETED') return job;
-  const skip = job.skip_invalid_rows || Boolean(opts.skipInvalidRows);
-  if (job.invalid_rows > 0 && !skip) {
-    throw badInput(
-      'input.skipInvalidRows',
-      `the file has ${job.invalid_rows} invalid row(s): fix them and start a new import, or set skipInvalidRows: true to import only the ${job.valid_rows} valid row(s)`,
-    );
-  }
+  const skip = mayRun(job, opts.skipInvalidRows);
   // (TypeORM answers an UPDATE … RETURNING with [rows, rowCount].)
   const [[updated]] = await m.query(
     `UPDATE import_jobs SET status = 'RUNNING', skip_invalid_rows = $2, last_error = NULL, started_at = coalesce(started_at, now()), updated_at = now()
