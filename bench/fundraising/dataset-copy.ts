@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { PAYMENT_METHODS } from '../../services/fundraising/src/modules/gifts/record-gift';
+import { PAYMENT_METHODS } from '../../services/fundraising/src/modules/gifts/gift';
 import type { Dataset } from '../../services/fundraising/test/import/dataset';
 
 const PAYMENT = new Set<string>(PAYMENT_METHODS);

@@ -8,11 +8,11 @@ import { AnalysisRun, resolveMetric, type ResolvedMetric } from './analysis';
 import { Cleanup } from './cleanup';
 import { dropDatabase, ensureKafka, ensurePostgres, setDatabaseOption } from './infra';
 import { freePort, launchService, runMigrate, stopChild, waitReady, type ServiceProcess } from './processes';
-import { instantQuery, startPrometheus, waitForTargetsUp, type QueryResult } from './prometheus';
+import { instantQuery, startPrometheus, waitForTargetsUp, type PrometheusHandle, type QueryResult } from './prometheus';
 import { WeightedProxy } from './proxy';
 import { planFromAdr, planFromChart, resolveArgs, durationMs, type ArgSpec, type CanaryPlan, type RolloutStep } from './template';
-import { p95Of, TrafficDriver, warmUp, type TrafficStats } from './traffic';
-import { PROFILES, type DrillTenant } from './workloads';
+import { p95Of, TrafficDriver, warmUp, type TrafficStats, type Workload } from './traffic';
+import { PROFILES, type DrillTenant, type ServiceProfile } from './workloads';
 
 export type Fault = 'none' | 'errors' | 'latency';
 export type Decision = 'promoted' | 'aborted';
@@ -48,14 +48,54 @@ export interface DrillOptions {
   out: (line: string) => void;
 }
 
+/** What a drill step gets: its options, the cleanup stack and the timestamped log. */
+interface DrillContext {
+  o: DrillOptions;
+  cleanup: Cleanup;
+  say: (line: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The canary drill, step by step as a Rollout runs in the cluster: read the contract (the chart's
+ * AnalysisTemplate and Rollout steps), provision infrastructure, launch a stable and a canary build,
+ * split traffic between them behind a weighted proxy watched by Prometheus, walk the Rollout's
+ * steps, then abort or promote.
+ */
 export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decision> {
   const t0 = Date.now();
   const say = (line: string) => o.out(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}`);
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const profile = PROFILES[o.service];
   if (!profile) throw new Error(`unknown service "${o.service}" (the drill knows: ${Object.keys(PROFILES).join(', ')})`);
+  const cx: DrillContext = { o, cleanup, say };
 
-  // 1. The contract: the AnalysisTemplate and the Rollout steps, from the real chart.
+  const contract = await readContract(cx); // 1
+  const infra = await provisionInfrastructure(cx, profile); // 2
+  // Prometheus starts now, with no targets yet (it takes a few seconds to come up); the two builds
+  // become its targets after their warm-up.
+  const promStarting = startPrometheus(prometheusBinary(), contract.promPort, [], o.scrapeInterval);
+  cleanup.add('stop Prometheus and remove its data dir', async () => (await promStarting.catch(() => undefined))?.stop());
+  const { procs, prom } = await launchBuilds(cx, infra, contract.faultEnv, promStarting); // 3
+  const { workload, proxy, proxyPort } = await openSplit(cx, profile, infra, procs, prom); // 4
+  const traffic = await startTraffic(cx, workload, proxy, proxyPort); // 5
+  const diagnose = o.verbose
+    ? async () => {
+        const up = await instantQuery(prom.url, 'up');
+        const raw = await instantQuery(prom.url, `sum by (rollouts_pod_template_hash, route) (http_request_duration_seconds_count{service="${o.service}"})`);
+        const fmtSeries = (r: QueryResult) => (r.kind === 'vector' ? r.series.map((x) => `${JSON.stringify(x.metric)}=${x.value}`).join(' ') : String(r.value));
+        say(`      diagnose: up ${fmtSeries(up)}; request counters ${fmtSeries(raw)}`);
+      }
+    : undefined;
+  const { decision, reasons, background } = await runRolloutSteps(cx, contract, proxy, traffic, prom, diagnose); // 6
+  if (decision === 'aborted') await abortRollout(cx, contract, proxy, traffic, prom, reasons, background);
+  else await promoteRollout(cx, proxy, traffic, background);
+  await finishTraffic(cx, proxy, traffic);
+  return decision;
+}
+
+/** 1. The contract: the AnalysisTemplate and the Rollout steps, from the real chart (or the ADR). */
+async function readContract({ o, say }: DrillContext) {
   let plan: CanaryPlan | undefined;
   if (o.source !== 'adr') plan = planFromChart(o.root, helmBinary(), o.service, o.valuesFiles);
   if (!plan) {
@@ -101,8 +141,15 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
   const faultEnv = o.fault === 'errors' ? `errors:${o.errorFraction}` : o.fault === 'latency' ? `latency:${o.latencyMs ?? Math.round(budget * 2000)}` : undefined;
   say(`stable: healthy build; canary: ${faultEnv ? `FAULT_INJECTION=${faultEnv}` : 'healthy build (no fault)'}; latency budget ${budget}s`);
 
-  // 2. Infrastructure like the distributed e2e test: PostgreSQL, Kafka, one database for both
-  //    builds (migrated once, as the chart's pre-upgrade hook Job does). Kafka starts meanwhile.
+  return { plan, promPort, promUrl, metricsFor, shown, budget, countOverride, faultEnv };
+}
+type Contract = Awaited<ReturnType<typeof readContract>>;
+
+/**
+ * 2. Infrastructure like the distributed e2e test: PostgreSQL, Kafka, one database for both builds
+ *    (migrated once, as the chart's pre-upgrade hook Job does). Kafka starts meanwhile.
+ */
+async function provisionInfrastructure({ o, cleanup, say }: DrillContext, profile: ServiceProfile) {
   const pg = await ensurePostgres(o.root, cleanup);
   say(`PostgreSQL: ${pg.how}`);
   const prefix = uniquePrefix().replace(/^t/, 'drill_');
@@ -139,12 +186,12 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
     ...(kafka ? { KAFKA_BROKERS: kafka.brokers, KAFKA_TOPIC_PREFIX: `${prefix}.` } : {}),
   };
 
-  // Prometheus starts now, with no targets yet (it takes a few seconds to come up); the two builds
-  // become its targets after their warm-up.
-  const promStarting = startPrometheus(prometheusBinary(), promPort, [], o.scrapeInterval);
-  cleanup.add('stop Prometheus and remove its data dir', async () => (await promStarting.catch(() => undefined))?.stop());
+  return { prefix, tenants, seeded, common };
+}
+type Infrastructure = Awaited<ReturnType<typeof provisionInfrastructure>>;
 
-  // 3. Two builds of the service, each its own process, on the same database.
+/** 3. Two builds of the service, each its own process, on the same database; Prometheus comes up meanwhile. */
+async function launchBuilds({ o, cleanup, say }: DrillContext, { prefix, common }: Infrastructure, faultEnv: string | undefined, promStarting: Promise<PrometheusHandle>) {
   const logDir = join(tmpdir(), `commonhold-drill-${prefix.replace(/_$/, '')}`);
   rmSync(logDir, { recursive: true, force: true });
   mkdirSync(logDir, { recursive: true });
@@ -161,8 +208,14 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
   const prom = promResult.value;
   say(`stable ready on :${procs.stable.port} (pid ${procs.stable.child.pid}), canary ready on :${procs.canary.port} (pid ${procs.canary.child.pid})`);
 
-  // 4. Warm-up, then the weighted split and a real Prometheus scraping both builds. Warm-up runs
-  //    before Prometheus' first scrape, so rate() over any window never sees it.
+  return { procs, prom };
+}
+
+/**
+ * 4. Warm-up, then the weighted split and a real Prometheus scraping both builds. Warm-up runs
+ *    before Prometheus' first scrape, so rate() over any window never sees it.
+ */
+async function openSplit({ o, cleanup, say }: DrillContext, profile: ServiceProfile, { tenants, seeded }: Infrastructure, procs: Record<'stable' | 'canary', ServiceProcess>, prom: PrometheusHandle) {
   const workload = profile.workload(tenants, seeded);
   if (o.warmupRequests > 0) {
     const warm = await Promise.all((['stable', 'canary'] as const).map((side) => warmUp(`http://127.0.0.1:${procs[side].port}/graphql`, workload, o.warmupRequests, 4, 8000)));
@@ -178,7 +231,11 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
   await waitForTargetsUp(prom.url, 2);
   say(`Prometheus ${prom.url} (scrape ${o.scrapeInterval}, data ${prom.dir}): targets stable and canary up; weighted proxy on :${proxyPort}`);
 
-  // 5. Traffic for the whole rollout, all of it through the split.
+  return { workload, proxy, proxyPort };
+}
+
+/** 5. Traffic for the whole rollout, all of it through the split (weight 0 for a moment first). */
+async function startTraffic({ o, cleanup, say }: DrillContext, workload: Workload, proxy: WeightedProxy, proxyPort: number) {
   const traffic = new TrafficDriver(`http://127.0.0.1:${proxyPort}/graphql`, workload, o.rps);
   cleanup.add('stop traffic', () => traffic.stop());
   proxy.setWeight(0);
@@ -188,16 +245,11 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
   await sleep(preRollout);
   report(say, 'before rollout', traffic.takeStep());
 
-  const diagnose = o.verbose
-    ? async () => {
-        const up = await instantQuery(prom.url, 'up');
-        const raw = await instantQuery(prom.url, `sum by (rollouts_pod_template_hash, route) (http_request_duration_seconds_count{service="${o.service}"})`);
-        const fmtSeries = (r: QueryResult) => (r.kind === 'vector' ? r.series.map((x) => `${JSON.stringify(x.metric)}=${x.value}`).join(' ') : String(r.value));
-        say(`      diagnose: up ${fmtSeries(up)}; request counters ${fmtSeries(raw)}`);
-      }
-    : undefined;
+  return traffic;
+}
 
-  // 6. The Rollout's steps.
+/** 6. The Rollout's steps, with the background analysis (if any) watching alongside. */
+async function runRolloutSteps({ o, cleanup, say }: DrillContext, { plan, metricsFor, shown, countOverride }: Contract, proxy: WeightedProxy, traffic: TrafficDriver, prom: PrometheusHandle, diagnose: (() => Promise<void>) | undefined) {
   let background: AnalysisRun | undefined;
   let backgroundTimer: NodeJS.Timeout | undefined;
   let backgroundDelay: NodeJS.Timeout | undefined;
@@ -288,39 +340,7 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
   clearInterval(backgroundTimer);
   while (backgroundBusy) await sleep(50);
 
-  if (decision === 'aborted') {
-    proxy.setWeight(0);
-    say('ABORT: setWeight 0: all traffic back to stable (Argo scales the canary ReplicaSet down; the rollout is Degraded)');
-    for (const r of reasons) say(`  why: ${r}`);
-    // Not part of the decision: the same queries for the stable build, to tell a bad canary from a
-    // slow machine (a stable just as slow points at the environment).
-    const stableArgs = { ...shown.args, 'canary-hash': 'stable' };
-    for (const m of plan.metrics) {
-      const q = resolveMetric(m, stableArgs, o.window).query;
-      const r = await instantQuery(prom.url, q).catch(() => undefined);
-      say(`  for comparison, ${m.name} of stable over the same window: ${r?.kind === 'vector' ? `[${r.values.map((v) => v.toFixed(4)).join(', ')}]` : r ? r.value.toFixed(4) : 'query failed'}`);
-    }
-    background?.terminate();
-    const before = proxy.forwarded.canary;
-    await sleep(3000);
-    const after = traffic.takeStep();
-    report(say, 'after abort', after);
-    say(`after abort the canary received ${proxy.forwarded.canary - before} request(s)`);
-  } else {
-    background?.terminate();
-    say(`PROMOTE: all steps complete: the canary becomes the new stable${background ? ' (background analysis terminated: Successful)' : ''}`);
-    const last = traffic.takeStep();
-    if (last.total) report(say, 'last step traffic', last);
-    const before = proxy.forwarded.stable;
-    await sleep(3000);
-    report(say, 'after promotion', traffic.takeStep());
-    say(`after promotion the old stable received ${proxy.forwarded.stable - before} request(s)`);
-  }
-  await traffic.stop();
-  report(say, 'whole drill (client side)', traffic.overall);
-  if (traffic.droppedForBackpressure) say(`note: ${traffic.droppedForBackpressure} scheduled request(s) skipped because ${200} were already in flight`);
-  say(`proxy forwarded stable ${proxy.forwarded.stable}, canary ${proxy.forwarded.canary}; upstream errors stable ${proxy.upstreamErrors.stable}, canary ${proxy.upstreamErrors.canary}`);
-  return decision;
+  return { decision, reasons, background };
 
   async function sleepWatching(ms: number, stop: () => boolean): Promise<boolean> {
     const end = Date.now() + ms;
@@ -330,6 +350,47 @@ export async function runDrill(o: DrillOptions, cleanup: Cleanup): Promise<Decis
     }
     return stop();
   }
+}
+
+/** Abort: all traffic back to stable, and the same queries for stable to tell a bad canary from a slow machine. */
+async function abortRollout({ o, say }: DrillContext, { plan, shown }: Contract, proxy: WeightedProxy, traffic: TrafficDriver, prom: PrometheusHandle, reasons: string[], background: AnalysisRun | undefined) {
+  proxy.setWeight(0);
+  say('ABORT: setWeight 0: all traffic back to stable (Argo scales the canary ReplicaSet down; the rollout is Degraded)');
+  for (const r of reasons) say(`  why: ${r}`);
+  // Not part of the decision: the same queries for the stable build, to tell a bad canary from a
+  // slow machine (a stable just as slow points at the environment).
+  const stableArgs = { ...shown.args, 'canary-hash': 'stable' };
+  for (const m of plan.metrics) {
+    const q = resolveMetric(m, stableArgs, o.window).query;
+    const r = await instantQuery(prom.url, q).catch(() => undefined);
+    say(`  for comparison, ${m.name} of stable over the same window: ${r?.kind === 'vector' ? `[${r.values.map((v) => v.toFixed(4)).join(', ')}]` : r ? r.value.toFixed(4) : 'query failed'}`);
+  }
+  background?.terminate();
+  const before = proxy.forwarded.canary;
+  await sleep(3000);
+  const after = traffic.takeStep();
+  report(say, 'after abort', after);
+  say(`after abort the canary received ${proxy.forwarded.canary - before} request(s)`);
+}
+
+/** Promote: the canary becomes the new stable. */
+async function promoteRollout({ say }: DrillContext, proxy: WeightedProxy, traffic: TrafficDriver, background: AnalysisRun | undefined) {
+  background?.terminate();
+  say(`PROMOTE: all steps complete: the canary becomes the new stable${background ? ' (background analysis terminated: Successful)' : ''}`);
+  const last = traffic.takeStep();
+  if (last.total) report(say, 'last step traffic', last);
+  const before = proxy.forwarded.stable;
+  await sleep(3000);
+  report(say, 'after promotion', traffic.takeStep());
+  say(`after promotion the old stable received ${proxy.forwarded.stable - before} request(s)`);
+}
+
+/** Stops traffic and reports the whole drill. */
+async function finishTraffic({ say }: DrillContext, proxy: WeightedProxy, traffic: TrafficDriver) {
+  await traffic.stop();
+  report(say, 'whole drill (client side)', traffic.overall);
+  if (traffic.droppedForBackpressure) say(`note: ${traffic.droppedForBackpressure} scheduled request(s) skipped because ${200} were already in flight`);
+  say(`proxy forwarded stable ${proxy.forwarded.stable}, canary ${proxy.forwarded.canary}; upstream errors stable ${proxy.upstreamErrors.stable}, canary ${proxy.upstreamErrors.canary}`);
 }
 
 function describeStep(s: RolloutStep): string {

@@ -1,4 +1,6 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+// The class's own file, not the `graphql` index (129 modules): errors are part of the domain entry.
+// It is the same module the index re-exports, so `instanceof GraphQLError` holds everywhere.
+import { GraphQLError, type GraphQLFormattedError } from 'graphql/error/GraphQLError';
 
 /** The only codes a client ever sees in `extensions.code` (ARCHITECTURE §6). */
 export const ERROR_CODES = [

@@ -21,3 +21,6 @@ export function parseMoney(field: string, value: unknown, opts: { allowZero?: bo
   }
   return { amountMinor, currency };
 }
+
+/** A Money value from a stored amount (`bigint` columns arrive from pg as strings). */
+export const money = (amountMinor: number | string, currency: string): Money => ({ amountMinor: Number(amountMinor), currency });

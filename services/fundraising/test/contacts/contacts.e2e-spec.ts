@@ -2,18 +2,16 @@
 // organisations with UK addresses, households and their naming, duplicates, merge, consent and
 // GDPR erasure; typed bad input, idempotent replay, tenant isolation, events and audit.
 import { randomUUID } from 'node:crypto';
-import { withTenant, type TransportMessage } from '@commonhold/kit';
+import type { TransportMessage } from '@commonhold/kit';
 import { eventually } from '@commonhold/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
+import { buildContact, idempotencyKey as key, ok, tenantRows, UK_ADDRESS as ADDRESS, uniqueEmail, type As } from '../support';
 
 let platform: TestPlatform;
-type As = ReturnType<TestPlatform['as']>;
 let acme: As;
 let bravo: As;
 const seen: TransportMessage[] = [];
 
-const key = () => `k-${randomUUID()}`;
-const uniqueEmail = () => `${randomUUID()}@example.org`;
 
 const CONTACT_FIELDS = `id kind title firstName lastName organisationName displayName email phone excludeFromHouseholdName erasedAt mergedInto
   address { houseNameOrNumber line1 line2 city postcode country }
@@ -37,16 +35,10 @@ const GIVING = `query($id: ID!) { contact(id: $id) { giving { lifetimeTotal { am
 const AUDIT = `query($id: ID!) { fundraisingAuditEvents(entityId: $id, first: 100) { edges { node { action actor before after } } } }`;
 const SETTINGS = `mutation($input: UpdateFundraisingSettingsInput!) { updateFundraisingSettings(input: $input) { settings { householdsEnabled } } }`;
 
-const ADDRESS = { houseNameOrNumber: '10', line1: 'Downing Street', city: 'London', postcode: 'sw1a2aa' };
 
-async function ok<T = any>(as: As, query: string, variables: Record<string, unknown>): Promise<T> {
-  const r = await as(query, variables);
-  expect(r.errors).toBeUndefined();
-  return r.data as T;
-}
 
 async function person(input: Record<string, unknown> = {}, as: As = acme) {
-  const d = await ok(as, CREATE, { input: { firstName: 'Ada', lastName: 'Lovelace', email: uniqueEmail(), idempotencyKey: key(), ...input } });
+  const d = await ok(as, CREATE, { input: buildContact(input) });
   return d.createContact.contact;
 }
 
@@ -65,8 +57,7 @@ async function gift(contactId: string, amountMinor: number, as: As = acme) {
 const giving = async (id: string, as: As = acme) => (await ok(as, GIVING, { id })).contact;
 
 /** Rows of a tenant's tables as the service sees them (RLS applies). */
-const rows = (tenant: string, sql: string, params: unknown[] = []) =>
-  withTenant(platform.services.fundraising!.runtime.ds, tenant, (m) => m.query(sql, params)) as Promise<Record<string, any>[]>;
+const rows = (tenant: string, sql: string, params: unknown[] = []) => tenantRows(platform, tenant, sql, params);
 
 /** Everything this module writes, counted, for "nothing was written" checks. */
 const footprint = (tenant: string) =>

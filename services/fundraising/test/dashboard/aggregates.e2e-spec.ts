@@ -7,10 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { withTenant } from '@commonhold/kit';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
 import { startImport } from '../import/support';
+import { GBP, idempotencyKey as key } from '../support';
 
 let platform: TestPlatform;
-const key = () => `k-${randomUUID()}`;
-const GBP = (amountMinor: number) => ({ amountMinor, currency: 'GBP' });
 
 beforeAll(async () => {
   platform = await startTestPlatform({ transport: 'in-process' });

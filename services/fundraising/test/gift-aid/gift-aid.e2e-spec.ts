@@ -4,15 +4,14 @@
 // thresholds; typed bad input, idempotent replay, tenant isolation, events and audit.
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { withTenant, type TransportMessage } from '@commonhold/kit';
+import type { TransportMessage } from '@commonhold/kit';
 import { eventually } from '@commonhold/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
+import { CREATE_CONTACT, idempotencyKey as key, ok, RECORD_GIFT, REFUND_GIFT, tenantRows, UK_ADDRESS as ADDRESS, type As } from '../support';
 
 let platform: TestPlatform;
-type As = ReturnType<TestPlatform['as']>;
 const seen: TransportMessage[] = [];
 
-const key = () => `k-${randomUUID()}`;
 /** Claims take every eligible gift of a tenant: each test that claims gets tenants of its own. */
 const newTenant = () => `ga-${randomUUID().slice(0, 8)}`;
 
@@ -27,9 +26,6 @@ const DECLARATION_FIELDS = `id kind method status declaredAt coversFrom coversTo
   retroactivelyCancelled supersededById contact { id } gift { id } donor { title firstName lastName houseNameOrNumber postcode country }`;
 const CLAIM_FIELDS = `id upTo createdAt rowCount giftCount scheduleTotalMinor totalDonationsMinor adjustmentTotalMinor adjustmentTaxMinor taxRecoverableMinor aggregationThresholdMinor
   adjustments { gift { id } amountMinor originalClaimId reason }`;
-const CREATE_CONTACT = `mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }`;
-const RECORD_GIFT = `mutation($input: RecordGiftInput!) { recordGift(input: $input) { gift { id } } }`;
-const REFUND_GIFT = `mutation($input: RefundGiftInput!) { refundGift(input: $input) { gift { id } } }`;
 const RECORD = `mutation($input: RecordGiftAidDeclarationInput!) { recordGiftAidDeclaration(input: $input) { declaration { ${DECLARATION_FIELDS} } superseded { id status coversTo } } }`;
 const CANCEL = `mutation($input: CancelGiftAidDeclarationInput!) { cancelGiftAidDeclaration(input: $input) { declaration { ${DECLARATION_FIELDS} } } }`;
 const CLAIM = `mutation($input: CreateGiftAidClaimInput!) { createGiftAidClaim(input: $input) { claim { ${CLAIM_FIELDS} } } }`;
@@ -42,14 +38,8 @@ const CLAIMS = `query($after: String) { giftAidClaims(first: 2, after: $after) {
 const GIFT_AID = `query($id: ID!) { gift(id: $id) { id giftAid { eligible reason claimId } } }`;
 const AUDIT = `query($id: ID!) { fundraisingAuditEvents(entityId: $id, first: 100) { edges { node { action } } } }`;
 
-async function ok<T = any>(as: As, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const r = await as(query, variables);
-  expect(r.errors).toBeUndefined();
-  return r.data as T;
-}
 
-const rows = (tenant: string, sql: string, params: unknown[] = []) =>
-  withTenant(platform.services.fundraising!.runtime.ds, tenant, (m) => m.query(sql, params)) as Promise<Record<string, any>[]>;
+const rows = (tenant: string, sql: string, params: unknown[] = []) => tenantRows(platform, tenant, sql, params);
 
 /** Everything this module writes, for "nothing was written" checks. */
 const footprint = (tenant: string) =>
@@ -70,7 +60,6 @@ async function expectRejected(as: As, tenant: string, query: string, variables: 
   return r.errors![0]!;
 }
 
-const ADDRESS = { houseNameOrNumber: '10', line1: 'Downing Street', city: 'London', postcode: 'sw1a2aa' };
 
 async function person(as: As, input: Record<string, unknown> = {}) {
   const d = await ok(as, CREATE_CONTACT, { input: { title: 'Mrs', firstName: 'Ada', lastName: 'Lovelace', address: ADDRESS, idempotencyKey: key(), ...input } });

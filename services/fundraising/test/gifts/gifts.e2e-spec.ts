@@ -5,16 +5,13 @@ import { withTenant } from '@commonhold/kit';
 import { bearer, eventually, gql } from '@commonhold/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
 import { countedNet, rollupFrom, type CurrencyRollup, type RollupGift } from '../../src/modules/gifts/giving-rollup';
+import { createContact, GBP, idempotencyKey as key, tenantRows, type As } from '../support';
 
 let platform: TestPlatform;
-type As = ReturnType<TestPlatform['as']>;
 let acme: As;
 let bravo: As;
 
-const key = () => `k-${randomUUID()}`;
-const GBP = (amountMinor: number) => ({ amountMinor, currency: 'GBP' });
 
-const CREATE_CONTACT = `mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }`;
 const RECORD_GIFT = `mutation($input: RecordGiftInput!) { recordGift(input: $input) { gift {
   id kind paymentMethod source externalRef amount { amountMinor currency } netAmount { amountMinor } refunded { amountMinor }
   campaign { code } appeal { code } allocations { fund { code } amount { amountMinor } }
@@ -27,11 +24,7 @@ const GIVING = `query($id: ID!) { contact(id: $id) { ${GIVING_FIELDS} } }`;
 const CREATE_REF = (kind: 'Campaign' | 'Appeal' | 'Fund') =>
   `mutation($input: Create${kind}Input!) { create${kind}(input: $input) { ${kind.toLowerCase()} { id code } } }`;
 
-async function contact(as: As = acme, lastName = 'Lovelace') {
-  const r = await as(CREATE_CONTACT, { input: { firstName: 'Ada', lastName, email: `${randomUUID()}@example.org`, idempotencyKey: key() } });
-  expect(r.errors).toBeUndefined();
-  return r.data.createContact.contact.id as string;
-}
+const contact = (as: As = acme, lastName = 'Lovelace') => createContact(as, { lastName });
 
 async function ref(kind: 'Campaign' | 'Appeal' | 'Fund', as: As = acme, extra: Record<string, unknown> = {}) {
   const code = `${kind.slice(0, 3).toUpperCase()}-${randomUUID().slice(0, 8)}`;
@@ -51,8 +44,7 @@ async function okGift(input: Record<string, unknown>, as: As = acme) {
 }
 
 /** Rows of a tenant's table as the service sees them (RLS applies). */
-const rows = (tenant: string, sql: string, params: unknown[] = []) =>
-  withTenant(platform.services.fundraising!.runtime.ds, tenant, (m) => m.query(sql, params)) as Promise<Record<string, any>[]>;
+const rows = (tenant: string, sql: string, params: unknown[] = []) => tenantRows(platform, tenant, sql, params);
 
 /** Waits until the rollup consumer has handled every gift and refund event of the tenant. */
 async function settled(tenant: string) {

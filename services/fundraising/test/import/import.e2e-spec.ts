@@ -5,7 +5,7 @@
 import { withTenant } from '@commonhold/kit';
 import { bearer } from '@commonhold/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
-import { DEFAULT_CHUNK_SIZE, importFaults, importTuning } from '../../src/modules/import/import-store';
+import { DEFAULT_CHUNK_SIZE, importFaults, importTuning } from '../../src/modules/import/import.store';
 import { CSV_HEADER, expectedGiving, generateDataset, toCsv, type Dataset } from './dataset';
 import { counts, fingerprint, JOB, key, RUN, START, startImport, tenantName } from './support';
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { withTenant } from '@commonhold/kit';
 import type { TestPlatform } from '@commonhold/testing/src/platform';
 
@@ -9,8 +8,8 @@ export const START = `mutation($input: StartFundraisingImportInput!) { startFund
 export const RUN = `mutation($input: RunFundraisingImportInput!) { runFundraisingImport(input: $input) { job { ${JOB_FIELDS} } } }`;
 export const JOB = `query($id: ID!) { fundraisingImportJob(id: $id) { ${JOB_FIELDS} } }`;
 
-export const key = () => `k-${randomUUID()}`;
-export const tenantName = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
+export { idempotencyKey as key, tenantName } from '../support';
+import { idempotencyKey as key } from '../support';
 
 type As = ReturnType<TestPlatform['as']>;
 

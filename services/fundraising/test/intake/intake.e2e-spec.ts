@@ -7,9 +7,10 @@ import Stripe from 'stripe';
 import { eventually } from '@commonhold/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
 import { withTenant, type TransportMessage } from '@commonhold/kit';
-import { eraseIntakeData } from '../../src/modules/intake/erasure';
+import { eraseIntakeData } from '../../src/modules/intake/erase-intake-data';
 import { overrideIntakeDeps } from '../../src/modules/intake/deps';
 import { fakeGoCardless, fakeJustGiving, fakePayPal, fakePayPalVerifier, fakeStripe, fixture, goCardlessSignature, paypalHeaders } from './fakes';
+import { CREATE_CONTACT, idempotencyKey as key } from '../support';
 
 let platform: TestPlatform;
 let acme: ReturnType<TestPlatform['as']>;
@@ -26,13 +27,11 @@ const SECRETS = {
   bravoStripe: 'whsec_bravo_7a1e5c9f3b2d8e4a6c0f',
   acmeGoCardless: 'gc_acme_endpoint_secret_b8d3f1a9',
 };
-const key = () => `k-${randomUUID()}`;
 
 const CONFIGURE = `mutation($input: ConfigurePaymentProviderInput!) { configurePaymentProvider(input: $input) { account { provider environment webhookSecretSet apiKeySet webhookId clientId accountRef webhookPath } } }`;
 const EVENTS = `query($status: ProviderEventStatus, $provider: PaymentProvider, $first: Int) { providerEvents(status: $status, provider: $provider, first: $first) { edges { node { id providerEventId eventType status error attempts contact { id email } gift { id amount { amountMinor currency } kind source externalRef netAmount { amountMinor } recurringAgreement { id } } recurringAgreement { id status } } } pageInfo { hasNextPage endCursor } } }`;
 const AGREEMENT = `query($id: ID!) { recurringAgreement(id: $id) { id status provider providerRef type installmentsTotal amount { amountMinor currency } period dayOfMonth lastDayOfMonth startDate nextExpectedDate missedCount paidCount contact { id firstName lastName email } } }`;
 const CONTACT_GIFTS = `query($id: ID!) { contact(id: $id) { id email gifts(first: 50) { edges { node { id amount { amountMinor } kind source externalRef } } } recurringAgreements { edges { node { id status providerRef } } } } }`;
-const CREATE_CONTACT = `mutation($input: CreateContactInput!) { createContact(input: $input) { contact { id } } }`;
 
 async function events(as = acme, vars: Record<string, unknown> = {}) {
   const out: any[] = [];

@@ -1,5 +1,5 @@
 import { parse as parsePostcode } from 'postcode';
-import { badInput } from '@commonhold/kit';
+import { badInput } from '@commonhold/kit/domain';
 
 /** A postal address as stored on a contact; `country` is an ISO 3166-1 alpha-2 code. */
 export interface Address {

@@ -1,6 +1,5 @@
-import { isUuid } from '../../graphql/loaders';
 import { z } from 'zod';
-import { badInput } from '@commonhold/kit';
+import { badInput, isUuid } from '@commonhold/kit/domain';
 import { optionalText, validateAddress, type Address } from './address';
 
 export type ContactKind = 'PERSON' | 'ORGANISATION';

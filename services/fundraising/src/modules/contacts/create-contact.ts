@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { loadSettings } from '../settings';
+import { idempotent, publishEvents, writeAudit, type EventRegistry } from '@commonhold/kit';
+import { loadSettings } from '../../shared/settings.store';
 import { validateNewContact } from './contact';
 import { ContactEntity } from './contact.entity';
-import { contactCreated } from './contact-events';
-import { fieldsToColumns } from './contact-store';
-import { createHousehold, lockHousehold, refreshHouseholdNames } from './household-store';
+import { contactCreated } from './contact.events';
+import { fieldsToColumns } from './contact.store';
+import { createHousehold, lockHousehold, refreshHouseholdNames } from './household.store';
 
 export interface CreateContactCommand {
   tenantId: string;
@@ -29,7 +29,7 @@ export async function createContact(m: EntityManager, registry: EventRegistry, c
     const now = new Date();
     await m.getRepository(ContactEntity).insert({ id, tenantId: cmd.tenantId, ...fieldsToColumns(c), householdId, createdAt: now, updatedAt: now });
     if (joinId) await refreshHouseholdNames(m, householdId);
-    await enqueueEvents(m, registry, 'fundraising', cmd.tenantId, [contactCreated(id, c)]);
+    await publishEvents(m, registry, cmd.tenantId, [contactCreated(id, c)]);
     await writeAudit(m, { tenantId: cmd.tenantId, actor: cmd.actor, action: 'contact.created', entityType: 'Contact', entityId: id, after: { ...c, householdId } });
     return { contactId: id };
   });

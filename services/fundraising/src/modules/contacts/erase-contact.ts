@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { recomputeRollups } from '../gifts/rollup-store';
-import { eraseIntakeData } from '../intake/erasure';
+import { AppError, badInput, idempotent, publishEvents, writeAudit, type EventRegistry } from '@commonhold/kit';
+import { recomputeRollups } from '../gifts';
+import { eraseIntakeData } from '../intake';
 import { optionalText } from './address';
-import { contactErased } from './contact-events';
-import { lockContact } from './contact-store';
-import { lockHouseholds, refreshHouseholdNames } from './household-store';
+import { contactErased } from './contact.events';
+import { lockContact } from './contact.store';
+import { lockHouseholds, refreshHouseholdNames } from './household.store';
 
 /** What an erased contact is called. */
 export const ERASED_NAME = 'Erased';
@@ -68,7 +68,7 @@ export async function eraseContact(
     await lockHouseholds(m, households);
     for (const h of households) await refreshHouseholdNames(m, h, { forget: true });
     await recomputeRollups(m, cmd.tenantId, { contactIds: ids, householdIds: households });
-    await enqueueEvents(m, registry, 'fundraising', cmd.tenantId, newlyErased.map((id) => contactErased(id, erasedAt)));
+    await publishEvents(m, registry, cmd.tenantId, newlyErased.map((id) => contactErased(id, erasedAt)));
     await writeAudit(m, {
       tenantId: cmd.tenantId,
       actor: cmd.actor,

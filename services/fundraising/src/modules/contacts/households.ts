@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import { badInput, enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { recomputeRollups } from '../gifts/rollup-store';
-import { contactUpdated } from './contact-events';
-import { assertActive, lockContact, rowToFields } from './contact-store';
+import { badInput, idempotent, publishEvents, writeAudit, type EventRegistry } from '@commonhold/kit';
+import { recomputeRollups } from '../gifts';
+import { contactUpdated } from './contact.events';
+import { assertActive, lockContact, rowToFields } from './contact.store';
 import { optionalText } from './address';
-import { createHousehold, lockHousehold, lockHouseholds, refreshHouseholdNames, type HouseholdRow } from './household-store';
+import { createHousehold, lockHousehold, lockHouseholds, refreshHouseholdNames, type HouseholdRow } from './household.store';
 
 interface Cmd<I> {
   tenantId: string;
@@ -39,7 +39,7 @@ export async function addContactToHousehold(
     await refreshHouseholdNames(m, newId);
     await refreshHouseholdNames(m, oldId);
     await recomputeRollups(m, cmd.tenantId, { contactIds: [row.id], householdIds: oldId ? [oldId] : [] });
-    await enqueueEvents(m, registry, 'fundraising', cmd.tenantId, [contactUpdated(row.id, row.kind, ['householdId'], { householdId: newId })]);
+    await publishEvents(m, registry, cmd.tenantId, [contactUpdated(row.id, row.kind, ['householdId'], { householdId: newId })]);
     await writeAudit(m, {
       tenantId: cmd.tenantId,
       actor: cmd.actor,

@@ -1,9 +1,6 @@
-import type { FundraisingModule } from '../module';
-import { ContactEntity } from './contact.entity';
-import { contactResolvers } from './resolvers';
-
-export const contactsModule: FundraisingModule = {
-  name: 'contacts',
-  resolvers: contactResolvers,
-  entities: [ContactEntity],
-};
+/** The contacts module's public surface: what other modules may use (its wiring is contacts.module.ts). */
+export { contactLoader } from './contact.loader';
+export { createContact } from './create-contact';
+export { CONTACT_CREATED } from './contact.events';
+export { normaliseCountry, normalisePostcode } from './address';
+export type { ContactRow } from './contact.entity';

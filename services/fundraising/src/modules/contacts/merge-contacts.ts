@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import { badInput, enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { recomputeRollups } from '../gifts/rollup-store';
+import { badInput, idempotent, isUuid, publishEvents, writeAudit, type EventRegistry } from '@commonhold/kit';
+import { recomputeRollups } from '../gifts';
 import type { ContactFields } from './contact';
 import { ContactEntity, type ContactRow } from './contact.entity';
-import { contactMerged, contactUpdated, type UpdatedField } from './contact-events';
-import { assertActive, fieldsToColumns, isUuid, lockContact, pickFields, rowToFields } from './contact-store';
-import { lockHouseholds, refreshHouseholdNames } from './household-store';
+import { contactMerged, contactUpdated, type UpdatedField } from './contact.events';
+import { assertActive, fieldsToColumns, lockContact, pickFields, rowToFields } from './contact.store';
+import { lockHouseholds, refreshHouseholdNames } from './household.store';
 
 export interface MergeContactsCommand {
   tenantId: string;
@@ -106,7 +106,7 @@ export async function mergeContacts(m: EntityManager, registry: EventRegistry, c
     await recomputeRollups(m, cmd.tenantId, { contactIds: [survivor.id, duplicate.id], householdIds: households });
 
     const changed: UpdatedField[] = [...filled, ...(takesHousehold ? (['householdId'] as const) : [])];
-    await enqueueEvents(m, registry, 'fundraising', cmd.tenantId, [
+    await publishEvents(m, registry, cmd.tenantId, [
       contactMerged(survivor.id, duplicate.id, now),
       ...(changed.length ? [contactUpdated(survivor.id, survivor.kind, changed, { ...pickFields(next, filled), householdId: survivorHousehold })] : []),
     ]);

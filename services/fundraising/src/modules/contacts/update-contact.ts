@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import { enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
+import { idempotent, publishEvents, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { applyContactUpdate } from './contact';
 import { ContactEntity } from './contact.entity';
-import { contactUpdated } from './contact-events';
-import { assertActive, fieldsToColumns, lockContact, pickFields, rowToFields } from './contact-store';
-import { refreshHouseholdNames } from './household-store';
+import { contactUpdated } from './contact.events';
+import { assertActive, fieldsToColumns, lockContact, pickFields, rowToFields } from './contact.store';
+import { refreshHouseholdNames } from './household.store';
 
 export interface UpdateContactCommand {
   tenantId: string;
@@ -30,7 +30,7 @@ export async function updateContact(m: EntityManager, registry: EventRegistry, c
     if (!changed.length) return { contactId: row.id };
     await m.getRepository(ContactEntity).update({ id: row.id }, { ...fieldsToColumns(next), updatedAt: new Date() });
     if (changed.some((f) => NAMING_FIELDS.has(f))) await refreshHouseholdNames(m, row.householdId);
-    await enqueueEvents(m, registry, 'fundraising', cmd.tenantId, [contactUpdated(row.id, next.kind, changed, pickFields(next, changed))]);
+    await publishEvents(m, registry, cmd.tenantId, [contactUpdated(row.id, next.kind, changed, pickFields(next, changed))]);
     await writeAudit(m, {
       tenantId: cmd.tenantId,
       actor: cmd.actor,

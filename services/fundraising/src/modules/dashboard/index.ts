@@ -1,15 +1,2 @@
-import { DashboardAggregates1763800000600 } from '../../migrations/1763800000600-dashboard-aggregates';
-import type { FundraisingModule } from '../module';
-import { dashboardHistogram, dashboardResolvers } from './resolvers';
-
-/** Read-only fundraising dashboard queries (docs/fundraising/dashboard.md). */
-export const dashboardModule: FundraisingModule = {
-  name: 'dashboard',
-  resolvers: dashboardResolvers,
-  migrations: [DashboardAggregates1763800000600],
-  // No routes of its own: registers its histogram on the service registry at start-up, so
-  // /metrics lists it before the first dashboard query.
-  routes: (_app, rt) => {
-    dashboardHistogram(rt.metrics.registry);
-  },
-};
+/** The dashboard module's public surface: nothing other modules use yet (its wiring is dashboard.module.ts). */
+export {};

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, enqueueEvents, idempotent, notFound, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { isUuid } from '../../graphql/loaders';
+import { AppError, badInput, idempotent, isUuid, newEvent, notFound, publishEvents, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { isIsoDate, utcDate } from './dates';
 import { cancellationEffect } from './declaration-rules';
 import { DECLARATION_CHANGED } from './record-declaration';
@@ -35,13 +34,13 @@ export async function cancelGiftAidDeclaration(m: EntityManager, registry: Event
       `UPDATE gift_aid_declarations SET status = 'CANCELLED', cancelled_at = $2, cancellation_reason = $3, covers_to = $4, retroactively_cancelled = $5, updated_at = $6 WHERE id = $1`,
       [d.id, cancelledAt, input.reason.trim(), effect.coversTo, effect.retroactive, now],
     );
-    await enqueueEvents(m, registry, 'fundraising', tenantId, [
-      {
-        type: DECLARATION_CHANGED,
-        subject: d.id,
-        key: d.contact_id,
-        data: { declarationId: d.id, contactId: d.contact_id, status: 'CANCELLED', kind: d.kind, method: d.method, change: 'CANCELLED', retroactive: effect.retroactive, at: now.toISOString() },
-      },
+    await publishEvents(m, registry, tenantId, [
+      newEvent(
+        DECLARATION_CHANGED,
+        d.id,
+        { declarationId: d.id, contactId: d.contact_id, status: 'CANCELLED', kind: d.kind, method: d.method, change: 'CANCELLED', retroactive: effect.retroactive, at: now.toISOString() },
+        d.contact_id,
+      ),
     ]);
     await writeAudit(m, {
       tenantId,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, enqueueEvents, idempotent, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { loadSettings } from '../settings';
+import { AppError, badInput, idempotent, newEvent, publishEvents, writeAudit, type EventRegistry } from '@commonhold/kit';
+import { loadSettings } from '../../shared/settings.store';
 import { isIsoDate, utcDate, type IsoDate } from './dates';
 import { adjustmentMinor, coveringDeclaration, giftAidEligibility, netMinor, taxOnAdjustmentMinor, taxOnDonationsMinor } from './eligibility';
-import { loadAdjustmentCandidates, loadClaimCandidates, loadDeclarationsByContact, thresholdOn, type DeclarationRow } from './gift-aid-store';
+import { loadAdjustmentCandidates, loadClaimCandidates, loadDeclarationsByContact, thresholdOn, type DeclarationRow } from './gift-aid.store';
 import { buildScheduleRows, type ScheduleDonation, type ScheduleDonor } from './schedule';
 
 export const CLAIM_CREATED = 'commonhold.fundraising.gift-aid-claim.created.v1';
@@ -133,13 +133,13 @@ export async function createGiftAidClaim(m: EntityManager, registry: EventRegist
         col((i) => i.donor?.country ?? null),
       ],
     );
-    await enqueueEvents(m, registry, 'fundraising', tenantId, [
-      {
-        type: CLAIM_CREATED,
-        subject: claimId,
-        key: claimId,
-        data: { claimId, upTo, rowCount, totalDonationsMinor: totals.totalDonationsMinor, taxRecoverableMinor: totals.taxRecoverableMinor, adjustmentMinor: adjustmentTotal },
-      },
+    await publishEvents(m, registry, tenantId, [
+      newEvent(
+        CLAIM_CREATED,
+        claimId,
+        { claimId, upTo, rowCount, totalDonationsMinor: totals.totalDonationsMinor, taxRecoverableMinor: totals.taxRecoverableMinor, adjustmentMinor: adjustmentTotal },
+        claimId,
+      ),
     ]);
     await writeAudit(m, { tenantId, actor, action: 'gift-aid-claim.created', entityType: 'GiftAidClaim', entityId: claimId, after: { upTo, claimDate: today, ...totals } });
     return { claimId };

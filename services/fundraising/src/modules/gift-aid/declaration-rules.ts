@@ -1,4 +1,4 @@
-import { badInput } from '@commonhold/kit';
+import { badInput } from '@commonhold/kit/domain';
 import { addDays, addYears, isIsoDate, type IsoDate } from './dates';
 
 /** Rules of Gift Aid declarations (pure): what may be recorded, and what cancelling or superseding one does. */

@@ -1,10 +1,2 @@
-import { GiftAid1763800000300 } from '../../migrations/1763800000300-gift-aid';
-import type { FundraisingModule } from '../module';
-import { giftAidResolvers } from './resolvers';
-
-/** Gift Aid: declarations, per-gift eligibility, claims and HMRC schedules (docs/runbooks/gift-aid-claims.md). */
-export const giftAidModule: FundraisingModule = {
-  name: 'gift-aid',
-  resolvers: giftAidResolvers,
-  migrations: [GiftAid1763800000300],
-};
+/** The gift-aid module's public surface: nothing other modules use yet (its wiring is gift-aid.module.ts). */
+export {};

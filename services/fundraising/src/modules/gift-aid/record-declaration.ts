@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, enqueueEvents, idempotent, notFound, writeAudit, type EventRegistry } from '@commonhold/kit';
-import { isUuid } from '../../graphql/loaders';
+import { AppError, badInput, idempotent, isUuid, newEvent, notFound, publishEvents, writeAudit, type EventRegistry, type PayloadOf } from '@commonhold/kit';
 import { utcDate } from './dates';
 import { supersededCoversTo, validateDeclaration, type DeclarationRequest } from './declaration-rules';
 import { isValid } from 'postcode';
@@ -102,14 +101,16 @@ export async function recordGiftAidDeclaration(m: EntityManager, registry: Event
     }
 
     const at = now.toISOString();
-    await enqueueEvents(m, registry, 'fundraising', tenantId, [
-      { type: DECLARATION_CHANGED, subject: id, key: contact.id, data: { declarationId: id, contactId: contact.id, status: 'ACTIVE', kind: d.kind, method: d.method, change: 'RECORDED', retroactive: false, at } },
-      ...superseded.map((s) => ({
-        type: DECLARATION_CHANGED,
-        subject: s.id,
-        key: contact.id,
-        data: { declarationId: s.id, contactId: contact.id, status: 'SUPERSEDED', kind: 'ENDURING', method: s.method, change: 'SUPERSEDED', retroactive: false, at },
-      })),
+    await publishEvents(m, registry, tenantId, [
+      newEvent(DECLARATION_CHANGED, id, { declarationId: id, contactId: contact.id, status: 'ACTIVE', kind: d.kind, method: d.method, change: 'RECORDED', retroactive: false, at }, contact.id),
+      ...superseded.map((s) =>
+        newEvent(
+          DECLARATION_CHANGED,
+          s.id,
+          { declarationId: s.id, contactId: contact.id, status: 'SUPERSEDED', kind: 'ENDURING', method: s.method as PayloadOf<typeof DECLARATION_CHANGED>['method'], change: 'SUPERSEDED', retroactive: false, at },
+          contact.id,
+        ),
+      ),
     ]);
     await writeAudit(m, { tenantId, actor, action: 'gift-aid-declaration.recorded', entityType: 'GiftAidDeclaration', entityId: id, after: { contactId: contact.id, ...d } });
     for (const s of superseded) {

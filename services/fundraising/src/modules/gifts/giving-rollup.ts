@@ -1,7 +1,7 @@
-import type { Money } from '@commonhold/kit';
+import type { Money } from '@commonhold/kit/domain';
 
 /**
- * Giving rollups, as pure functions. `rollup-store.ts` computes the same figures in set-based SQL;
+ * Giving rollups, as pure functions. `rollup.store.ts` computes the same figures in set-based SQL;
  * these functions are the reference the SQL is tested against and what the API reads them through.
  */
 

@@ -1,11 +1,6 @@
-import type { FundraisingModule } from '../module';
-import { GiftEntity } from './gift.entity';
-import { giftResolvers } from './resolvers';
-import { givingRollupConsumer } from './rollup.consumer';
-
-export const giftsModule: FundraisingModule = {
-  name: 'gifts',
-  resolvers: giftResolvers,
-  entities: [GiftEntity],
-  consumers: () => [givingRollupConsumer],
-};
+/** The gifts module's public surface: what other modules may use (its wiring is gifts.module.ts). */
+export { giftLoader } from './gift.loader';
+export { PAYMENT_METHODS } from './gift';
+export { recomputeAllRollups, recomputeRollups } from './rollup.store';
+export { recordGift, refundGift } from './record-gift';
+export type { GiftRow } from './gift.entity';

@@ -1,4 +1,4 @@
-import { AppError } from '@commonhold/kit';
+import { AppError } from '@commonhold/kit/domain';
 import { checkProbability, checkStageChange, opportunityProgress, type OpportunityStage } from './opportunity';
 
 /** The typed error `fn` throws, or null when it returns. */

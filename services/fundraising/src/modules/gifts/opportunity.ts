@@ -1,4 +1,4 @@
-import { AppError, badInput } from '@commonhold/kit';
+import { AppError, badInput } from '@commonhold/kit/domain';
 
 export const OPPORTUNITY_TYPES = ['GRANT', 'MAJOR_GIFT', 'LEGACY'] as const;
 export const OPPORTUNITY_STAGES = ['PROSPECTING', 'CULTIVATION', 'ASK', 'PLEDGED', 'WON', 'LOST'] as const;

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, enqueueEvents, idempotent, notFound, parseMoney, writeAudit, type EventRegistry, type Money } from '@commonhold/kit';
-import { isUuid } from '../../graphql/loaders';
-import { oneOf } from '../input';
-
-export const GIFT_KINDS = ['ONE_OFF', 'PLEDGE', 'PLEDGE_PAYMENT', 'RECURRING_INSTALMENT'] as const;
-export const PAYMENT_METHODS = ['CASH', 'CHEQUE', 'CARD', 'DIRECT_DEBIT', 'BANK_TRANSFER', 'STANDING_ORDER', 'PAYPAL', 'JUSTGIVING', 'OTHER'] as const;
-export const GIFT_SOURCES = ['MANUAL', 'STRIPE', 'GOCARDLESS', 'PAYPAL', 'JUSTGIVING', 'IMPORT'] as const;
-export const SOFT_CREDIT_ROLES = ['MATCHED_DONOR', 'SOFT_CREDIT', 'HOUSEHOLD_MEMBER'] as const;
-export type GiftKind = (typeof GIFT_KINDS)[number];
+import { AppError, badInput, idempotent, isUuid, newEvent, notFound, oneOf, parseMoney, publishEvents, writeAudit, type EventRegistry, type Money } from '@commonhold/kit';
+import { GIFT_KINDS, GIFT_SOURCES, PAYMENT_METHODS, SOFT_CREDIT_ROLES, type GiftKind } from './gift';
 
 export interface RecordGiftInput {
   contactId: string;
@@ -175,13 +168,8 @@ export async function recordGift(m: EntityManager, registry: EventRegistry, cmd:
     for (const s of softCredits) {
       await m.query(`INSERT INTO soft_credits (tenant_id, gift_id, contact_id, role, amount_minor) VALUES ($1, $2, $3, $4, $5)`, [cmd.tenantId, id, s.contactId, s.role, s.amountMinor]);
     }
-    await enqueueEvents(m, registry, 'fundraising', cmd.tenantId, [
-      {
-        type: 'commonhold.fundraising.gift.recorded.v1',
-        subject: id,
-        key: contact.id as string,
-        data: { giftId: id, contactId: contact.id, amount, receivedAt: receivedAt.toISOString() },
-      },
+    await publishEvents(m, registry, cmd.tenantId, [
+      newEvent('commonhold.fundraising.gift.recorded.v1', id, { giftId: id, contactId: contact.id as string, amount, receivedAt: receivedAt.toISOString() }, contact.id as string),
     ]);
     await writeAudit(m, {
       tenantId: cmd.tenantId,
@@ -237,13 +225,13 @@ export async function refundGift(m: EntityManager, registry: EventRegistry, cmd:
     ]);
     await m.query(`UPDATE gifts SET refunded_minor = refunded_minor + $2 WHERE id = $1`, [gift.id, amount.amountMinor]);
     const fully = amount.amountMinor === remaining;
-    await enqueueEvents(m, registry, 'fundraising', cmd.tenantId, [
-      {
-        type: 'commonhold.fundraising.gift.refunded.v1',
-        subject: gift.id,
-        key: gift.contact_id,
-        data: { giftId: gift.id, refundId, contactId: gift.contact_id, amount, refundedAt: refundedAt.toISOString(), fullyRefunded: fully },
-      },
+    await publishEvents(m, registry, cmd.tenantId, [
+      newEvent(
+        'commonhold.fundraising.gift.refunded.v1',
+        gift.id,
+        { giftId: gift.id, refundId, contactId: gift.contact_id, amount, refundedAt: refundedAt.toISOString(), fullyRefunded: fully },
+        gift.contact_id,
+      ),
     ]);
     await writeAudit(m, {
       tenantId: cmd.tenantId,

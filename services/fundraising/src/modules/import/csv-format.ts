@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { badInput } from '@commonhold/kit';
-import { normaliseCountry, normalisePostcode } from '../contacts/address';
-import { PAYMENT_METHODS } from '../gifts/record-gift';
+import { badInput } from '@commonhold/kit/domain';
+import { normaliseCountry, normalisePostcode } from '../contacts';
+import { PAYMENT_METHODS } from '../gifts';
 
 /**
  * The historical-import CSV: one row per gift with its donor. Column names are matched

@@ -1,5 +1,5 @@
 import { idempotent } from '@commonhold/kit';
-import { claimImport, loadJob, runImport, stageImport, type ImportJobRow, type RunDeps } from './import-store';
+import { claimImport, loadJob, runImport, stageImport, type ImportJobRow, type RunDeps } from './import.store';
 
 export interface StartImportInput {
   fileName?: unknown;

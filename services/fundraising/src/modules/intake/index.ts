@@ -1,15 +1,2 @@
-import { Intake1763800000400 } from '../../migrations/1763800000400-intake';
-import type { FundraisingModule } from '../module';
-import { intakeResolvers } from './resolvers';
-import { intakeRoutes } from './routes';
-
-/**
- * Recurring agreements and payment-provider intake: webhooks (Stripe, GoCardless, PayPal, JustGiving
- * hints) → inbox → validate → contact → gift / agreement. See docs/fundraising/provider-intake.md.
- */
-export const intakeModule: FundraisingModule = {
-  name: 'intake',
-  resolvers: intakeResolvers,
-  migrations: [Intake1763800000400],
-  routes: intakeRoutes,
-};
+/** The intake module's public surface: what other modules may use (its wiring is intake.module.ts). */
+export { eraseIntakeData } from './erase-intake-data';

@@ -1,0 +1,1 @@
+export { updateFundraisingSettings } from './update-settings';
