@@ -29,3 +29,4 @@ export * from './event-catalog';
 export * from './http-observability';
 export * from './fault-injection';
 export * from './sql-migration';
+export * from './front-door';
