@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, DateScalar, DateTimeScalar, idempotent, notFound, parsePage, toConnection, writeAudit, type AuditRow, type RequestContext } from '@commonhold/kit';
+import { AppError, badInput, DateScalar, DateTimeScalar, idempotent, notFound, parsePage, toConnection, writeAudit, type AuditRow, type RequestContext, SafeIntScalar } from '@commonhold/kit';
 import { recomputeAllRollups } from '../modules/gifts/rollup-store';
 import { loadSettings, type FundraisingSettings } from '../modules/settings';
 import { requiredText } from '../modules/input';
@@ -46,6 +46,7 @@ const settingsOut = (s: FundraisingSettings) => s;
 export const coreResolvers: GraphQLResolverMap<Ctx> = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
+  SafeInt: SafeIntScalar,
   Query: {
     fundraisingAuditEvents: async (_: unknown, args: { entityId: string; first?: number; after?: string }, ctx: Ctx) => {
       const { limit, after } = parsePage(args, 100, 20, ['int']);
