@@ -30,3 +30,4 @@ export * from './http-observability';
 export * from './fault-injection';
 export * from './sql-migration';
 export * from './front-door';
+export * from './subgraph-defence';

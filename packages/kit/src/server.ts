@@ -23,6 +23,7 @@ import { OutboxRelay } from './outbox-relay';
 import { requestScope } from './request-context';
 import { mountHttpMetrics, requestScopeMiddleware } from './http-observability';
 import { faultInjection, parseFaultSpec } from './fault-injection';
+import { serviceSdlGuard, subgraphProtection } from './subgraph-defence';
 import { graphqlHttpStatusPlugin, httpErrorHandler, jsonBody, parseCorsOrigins, parseTrustProxy, securityMiddleware } from './front-door';
 import type { Subscription, Transport } from './transport/transport';
 
@@ -145,7 +146,10 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const production = config.NODE_ENV === 'production';
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   app.use(...securityMiddleware({ corsOrigins: parseCorsOrigins(config.CORS_ORIGINS, production), production }));
+  const protection = subgraphProtection(production);
   const apollo = new ApolloServer<RequestContext>({
+    validationRules: protection.validationRules,
+    parseOptions: protection.parseOptions,
     schema: buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
     // The process owns SIGTERM (drain → consumers → outbox → pools); Apollo's own handler would
     // re-kill the process mid-drain outside NODE_ENV=test.
@@ -157,7 +161,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
       if (out.extensions?.code === 'INTERNAL') log.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'unhandled resolver error');
       return out;
     },
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), metricsPlugin(metrics), graphqlHttpStatusPlugin(), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), metricsPlugin(metrics), graphqlHttpStatusPlugin(), ...protection.plugins, serviceSdlGuard<RequestContext>(production), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
 
