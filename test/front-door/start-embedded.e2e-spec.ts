@@ -30,7 +30,7 @@ describe('npm start with a busy port', () => {
     try {
       const free = await occupy();
       free.server.close();
-      const env = variable === 'EMBEDDED_PG_PORT' ? { EMBEDDED_PG_PORT: String(port) } : { EMBEDDED_PG_PORT: String(free.port), GATEWAY_PORT: String(port) };
+      const env: Record<string, string> = variable === 'EMBEDDED_PG_PORT' ? { EMBEDDED_PG_PORT: String(port) } : { EMBEDDED_PG_PORT: String(free.port), GATEWAY_PORT: String(port) };
       const r = start(env);
       expect(r.status).toBe(1);
       expect(r.stderr).toContain(`Port ${port} (${variable}) is already in use`);

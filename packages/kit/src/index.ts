@@ -31,3 +31,4 @@ export * from './fault-injection';
 export * from './sql-migration';
 export * from './front-door';
 export * from './subgraph-defence';
+export * from './csv-safe';
