@@ -17,6 +17,7 @@ import {
   formatError,
   graphqlHttpStatusPlugin,
   httpErrorHandler,
+  inputHygienePlugin,
   jsonBody,
   mountHttpMetrics,
   parseCorsOrigins,
@@ -143,6 +144,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ApolloServerPluginDrainHttpServer({ httpServer }),
       metricsPlugin(metrics),
       graphqlHttpStatusPlugin(),
+      inputHygienePlugin<GatewayContext>(opts.production),
       ...(opts.production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
     formatError: (formatted, error) => {

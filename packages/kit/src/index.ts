@@ -32,3 +32,4 @@ export * from './sql-migration';
 export * from './front-door';
 export * from './subgraph-defence';
 export * from './csv-safe';
+export * from './input-hygiene';

@@ -24,6 +24,7 @@ import { requestScope } from './request-context';
 import { mountHttpMetrics, requestScopeMiddleware } from './http-observability';
 import { faultInjection, parseFaultSpec } from './fault-injection';
 import { serviceSdlGuard, subgraphProtection } from './subgraph-defence';
+import { inputHygienePlugin } from './input-hygiene';
 import { graphqlHttpStatusPlugin, httpErrorHandler, jsonBody, parseCorsOrigins, parseTrustProxy, securityMiddleware } from './front-door';
 import type { Subscription, Transport } from './transport/transport';
 
@@ -161,7 +162,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
       if (out.extensions?.code === 'INTERNAL') log.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'unhandled resolver error');
       return out;
     },
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), metricsPlugin(metrics), graphqlHttpStatusPlugin(), ...protection.plugins, serviceSdlGuard<RequestContext>(production), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), metricsPlugin(metrics), graphqlHttpStatusPlugin(), ...protection.plugins, serviceSdlGuard<RequestContext>(production), inputHygienePlugin<RequestContext>(production), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
 
