@@ -11,6 +11,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { trace } from '@opentelemetry/api';
 import express from 'express';
+import { GraphQLScalarType } from 'graphql';
 import {
   createLogger,
   createMetrics,
@@ -23,6 +24,7 @@ import {
   parseCorsOrigins,
   requestScope,
   requestScopeMiddleware,
+  SafeIntScalar,
   securityMiddleware,
   type Logger,
   type Principal,
@@ -85,6 +87,23 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
+/**
+ * The supergraph names custom scalars only; the gateway coerces the ones the kit defines (SafeInt)
+ * itself, so a mistyped variable is a 400 at the edge instead of a subgraph's error relayed as 200.
+ */
+function kitScalarsPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate({ apiSchema }) {
+          const t = apiSchema.getType('SafeInt');
+          if (t instanceof GraphQLScalarType) Object.assign(t, { parseValue: SafeIntScalar.parseValue, parseLiteral: SafeIntScalar.parseLiteral, serialize: SafeIntScalar.serialize });
+        },
+      };
+    },
+  };
+}
+
 /** Labels each operation's duration and outcome, like the subgraphs do (bounded labels: rules.operationLabel). */
 function metricsPlugin(metrics: ReturnType<typeof createMetrics>): ApolloServerPlugin<GatewayContext> {
   return {
@@ -144,6 +163,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ApolloServerPluginDrainHttpServer({ httpServer }),
       metricsPlugin(metrics),
       graphqlHttpStatusPlugin(),
+      kitScalarsPlugin(),
       inputHygienePlugin<GatewayContext>(opts.production),
       ...(opts.production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
