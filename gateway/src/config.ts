@@ -12,6 +12,14 @@ export const gatewayConfigSchema = z.object({
   REDIS_URL: z.string().optional(),
   RATE_LIMIT_TENANT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  /** Per user, under the tenant's limit: one user cannot spend the whole tenant's budget. */
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1500),
+  /** Browser origins allowed by CORS, comma-separated (`http://host:*` = any port, no credentials). Unset: localhost outside production. */
+  CORS_ORIGINS: z.string().optional(),
+  /** Proxies whose X-Forwarded-For is believed: hop count or comma list of addresses/CIDRs. Unset: none. */
+  TRUST_PROXY: z.string().optional(),
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   MAX_DEPTH: z.coerce.number().int().min(1).default(12),
   MAX_COST: z.coerce.number().int().min(1).default(5000),
   MAX_ALIASES: z.coerce.number().int().min(1).default(15),

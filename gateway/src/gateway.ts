@@ -1,6 +1,7 @@
+// The gateway's wiring: Apollo gateway, Express, limits, rate limits, passthroughs. The rules it
+// applies (labels, URLs, trace context, defaults) are pure functions in rules.ts.
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -10,21 +11,38 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { trace } from '@opentelemetry/api';
 import express from 'express';
-import { createLogger, createMetrics, formatError, mountHttpMetrics, passthroughRoutes, requestScope, requestScopeMiddleware, type Logger, type Principal, type TokenVerifier } from '@commonhold/kit';
+import { GraphQLScalarType } from 'graphql';
+import {
+  createLogger,
+  createMetrics,
+  formatError,
+  graphqlHttpStatusPlugin,
+  httpErrorHandler,
+  inputHygienePlugin,
+  jsonBody,
+  mountHttpMetrics,
+  parseCorsOrigins,
+  requestScope,
+  requestScopeMiddleware,
+  SafeIntScalar,
+  securityMiddleware,
+  type Logger,
+  type Principal,
+  type TokenVerifier,
+} from '@commonhold/kit';
+import { mountPassthrough } from './passthrough';
 import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limit';
+import { DEFAULT_LIMITS, DEFAULT_PASSTHROUGH, operationLabel, supergraphUrls, traceparentFor, type GatewayLimits } from './rules';
+import { subgraphFetch } from './subgraph-fetch';
+
+export { DEFAULT_PASSTHROUGH, HOP_BY_HOP, operationLabel, supergraphUrls, type GatewayLimits } from './rules';
+export { subgraphFetch } from './subgraph-fetch';
 
 export interface GatewayContext {
   principal: Principal;
   authorization: string;
   requestId: string;
   traceparent: string;
-}
-
-export interface GatewayLimits {
-  maxDepth: number;
-  maxCost: number;
-  maxAliases: number;
-  maxTokens: number;
 }
 
 export interface GatewayOptions {
@@ -44,19 +62,12 @@ export interface GatewayOptions {
    * what the subgraphs declare in their service.json (`/webhooks` and `/imports` → fundraising).
    */
   passthrough?: { prefix: string; subgraph: string }[];
-}
-
-/** Each subgraph's `passthroughRoutes` from its service.json (the service registry). */
-export const DEFAULT_PASSTHROUGH = passthroughRoutes();
-
-/** Hop-by-hop headers a proxy must not forward (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
-
-/** Each subgraph's routing URL as composed into the supergraph (`@join__graph(name:, url:)`). */
-export function supergraphUrls(supergraphSdl: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)) out[m[1]!] = m[2]!;
-  return out;
+  /** Browser origins allowed by CORS (`CORS_ORIGINS`); default `http://localhost:*` outside production, none in it. */
+  corsOrigins?: string[];
+  /** Proxies whose forwarded headers are believed (`TRUST_PROXY`: hop count or address list); default none. */
+  trustProxy?: false | number | string[];
+  /** When set, GET /metrics requires this bearer token (`METRICS_TOKEN`). */
+  metricsToken?: string;
 }
 
 export interface RunningGateway {
@@ -65,7 +76,6 @@ export interface RunningGateway {
   rateLimits: RateLimits;
   stop(): Promise<void>;
 }
-
 
 /** Forwards the caller's identity, request id and W3C trace context to every subgraph fetch. */
 class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -78,84 +88,23 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 }
 
 /**
- * The gateway's subgraph fetcher: `node:http`/`node:https` with keep-alive agents (a pool of
- * connections per subgraph origin) returning a WHATWG `Response` — measurably cheaper per request
- * than Node's global fetch (undici + WHATWG streams; docs/performance.md). A subgraph's non-2xx
- * reply carrying a GraphQL `errors` body (a variable failing its scalar's coercion → 400, a
- * disabled feature raised while building context → 500) is passed on as the GraphQL response it
- * is (status 200), so its typed error and field reach the client instead of an opaque downstream
- * failure. Takes what @apollo/gateway passes: a URL, method, headers, a string body, a signal.
+ * The supergraph names custom scalars only; the gateway coerces the ones the kit defines (SafeInt)
+ * itself, so a mistyped variable is a 400 at the edge instead of a subgraph's error relayed as 200.
  */
-export const subgraphFetch: typeof fetch = (() => {
-  // Up to 64 concurrent requests per subgraph origin per gateway process; more wait for a socket.
-  const agentOpts = { keepAlive: true, maxSockets: 64, maxFreeSockets: 64 };
-  const agents = { http: new http.Agent(agentOpts), https: new https.Agent(agentOpts) };
-  const headerRecord = (h: RequestInit['headers']): Record<string, string> =>
-    !h ? {} : h instanceof Headers ? Object.fromEntries(h) : Array.isArray(h) ? Object.fromEntries(h as [string, string][]) : (h as Record<string, string>);
-
-  return (input, init) =>
-    new Promise<Response>((resolve, reject) => {
-      const url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : new URL(input.url);
-      const body = init?.body;
-      if (body != null && typeof body !== 'string' && !(body instanceof Uint8Array)) return reject(new TypeError('subgraphFetch: only string or byte bodies'));
-      const signal = init?.signal;
-      if (signal?.aborted) return reject(signal.reason);
-      const headers: Record<string, string | number> = { ...headerRecord(init?.headers) };
-      if (body != null) headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-      const secure = url.protocol === 'https:';
-      const req = (secure ? https : http).request(
-        {
-          agent: secure ? agents.https : agents.http,
-          hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-          port: url.port || undefined,
-          path: `${url.pathname}${url.search}`,
-          method: init?.method ?? 'GET',
-          headers,
+function kitScalarsPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate({ apiSchema }) {
+          const t = apiSchema.getType('SafeInt');
+          if (t instanceof GraphQLScalarType) Object.assign(t, { parseValue: SafeIntScalar.parseValue, parseLiteral: SafeIntScalar.parseLiteral, serialize: SafeIntScalar.serialize });
         },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('close', () => {
-            if (!res.complete) reject(new Error(`subgraph response from ${url.host} ended early`));
-          });
-          res.on('end', () => {
-            try {
-              let status = res.statusCode ?? 502;
-              const h = new Headers();
-              for (let i = 0; i < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
-              const buf = Buffer.concat(chunks);
-              if ((status < 200 || status > 299) && h.get('content-type')?.includes('json')) {
-                try {
-                  const parsed = JSON.parse(buf.toString('utf8')) as { errors?: unknown };
-                  if (Array.isArray(parsed.errors) && parsed.errors.length) status = 200;
-                } catch {
-                  // not JSON after all: keep the original status
-                }
-              }
-              const nullBody = status === 204 || status === 205 || status === 304;
-              const response = new Response(nullBody ? null : buf, { status, statusText: status === res.statusCode ? (res.statusMessage ?? '') : '', headers: h });
-              Object.defineProperty(response, 'url', { value: url.href }); // as fetch sets it (Apollo puts it in error extensions)
-              resolve(response);
-            } catch (err) {
-              reject(err); // e.g. a status `Response` refuses (outside 200-599)
-            }
-          });
-        },
-      );
-      // Like undici's default headers/body timeouts: a subgraph silent for 5 minutes fails the call.
-      req.setTimeout(300_000, () => req.destroy(new Error(`subgraph ${url.host} timed out`)));
-      req.on('error', reject);
-      if (signal) {
-        const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-        signal.addEventListener('abort', onAbort, { once: true });
-        req.on('close', () => signal.removeEventListener('abort', onAbort));
-      }
-      req.end(body ?? undefined);
-    });
-})();
+      };
+    },
+  };
+}
 
-/** Labels each operation's duration and outcome, like the subgraphs do. */
+/** Labels each operation's duration and outcome, like the subgraphs do (bounded labels: rules.operationLabel). */
 function metricsPlugin(metrics: ReturnType<typeof createMetrics>): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
@@ -164,7 +113,7 @@ function metricsPlugin(metrics: ReturnType<typeof createMetrics>): ApolloServerP
         async willSendResponse(rc) {
           const body = rc.response.body;
           const failed = !!rc.errors?.length || (body.kind === 'single' && !!body.singleResult.errors?.length);
-          metrics.graphqlOperationDuration.observe({ operation: rc.operationName ?? 'anonymous', outcome: failed ? 'error' : 'success' }, Number(process.hrtime.bigint() - started) / 1e9);
+          metrics.graphqlOperationDuration.observe({ operation: operationLabel(rc.operation), outcome: failed ? 'error' : 'success' }, Number(process.hrtime.bigint() - started) / 1e9);
         },
       };
     },
@@ -175,7 +124,7 @@ function metricsPlugin(metrics: ReturnType<typeof createMetrics>): ApolloServerP
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const log = opts.log ?? createLogger('gateway');
   const metrics = createMetrics('gateway');
-  const limits: GatewayLimits = { maxDepth: 12, maxCost: 5000, maxAliases: 15, maxTokens: 3000, ...opts.limits };
+  const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const rateLimits = createRateLimits(opts.rateLimit ?? {});
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
@@ -186,7 +135,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     maxDepth: { n: limits.maxDepth },
     costLimit: { maxCost: limits.maxCost },
     maxAliases: { n: limits.maxAliases },
-    maxTokens: { n: limits.maxTokens },
+    // graphql-armor's Apollo token plugin re-parses in parsingDidStart and throws, so every syntax
+    // error became HTTP 500; graphql-js counts tokens in the real parse (parseOptions below): 400.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 50 },
     blockFieldSuggestion: { enabled: opts.production },
   });
@@ -194,7 +145,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', opts.trustProxy ?? false);
+  app.use(...securityMiddleware({ corsOrigins: opts.corsOrigins ?? parseCorsOrigins(undefined, opts.production), production: opts.production }));
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;
   const apollo = new ApolloServer<GatewayContext>({
@@ -204,8 +156,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     stopOnTerminationSignals: false,
     introspection: !opts.production,
     ...protection,
+    parseOptions: { maxTokens: limits.maxTokens },
     includeStacktraceInErrorResponses: false,
-    plugins: [...protection.plugins, ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics), ...(opts.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [
+      ...protection.plugins,
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      metricsPlugin(metrics),
+      graphqlHttpStatusPlugin(),
+      kitScalarsPlugin(),
+      inputHygienePlugin<GatewayContext>(opts.production),
+      ...(opts.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
     formatError: (formatted, error) => {
       const out = formatError(formatted, error);
       if (out.extensions?.code === 'INTERNAL') log.error({ err: error }, 'gateway error');
@@ -215,7 +176,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   await apollo.start();
 
   let ready = true;
-  mountHttpMetrics(app, metrics);
+  mountHttpMetrics(app, metrics, { token: opts.metricsToken });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });
@@ -226,42 +187,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   for (const route of opts.passthrough ?? DEFAULT_PASSTHROUGH) {
     const target = urls[route.subgraph];
     if (!target) throw new Error(`passthrough ${route.prefix}: no subgraph ${route.subgraph}`);
-    const base = new URL(target);
-    app.use(route.prefix, requestScopeMiddleware(`gateway ${route.prefix}`), async (req, res) => {
-      try {
-        await rateLimits.consumeIp(req.ip ?? 'unknown', res);
-      } catch (err) {
-        const status = (err as { extensions?: { http?: { status?: number } } }).extensions?.http?.status ?? 429;
-        res.status(status).json({ errors: [{ message: (err as Error).message, extensions: { code: 'RATE_LIMITED' } }] });
-        return;
-      }
-      const headers: http.OutgoingHttpHeaders = {};
-      for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
-      headers['x-request-id'] = requestScope.getStore()?.requestId ?? randomUUID();
-      headers['x-forwarded-for'] = req.ip ?? '';
-      const upstream = (base.protocol === 'https:' ? https : http).request(
-        { protocol: base.protocol, hostname: base.hostname, port: base.port, method: req.method, path: req.originalUrl, headers, timeout: 30_000 },
-        (up) => {
-          const out: http.OutgoingHttpHeaders = {};
-          for (const [k, v] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) out[k] = v;
-          res.writeHead(up.statusCode ?? 502, out);
-          up.pipe(res);
-        },
-      );
-      upstream.on('timeout', () => upstream.destroy(new Error('upstream timeout')));
-      upstream.on('error', (err) => {
-        log.warn({ err, route: route.prefix }, 'passthrough upstream failed');
-        if (!res.headersSent) res.status(502).json({ errors: [{ message: 'Upstream unavailable', extensions: { code: 'INTERNAL' } }] });
-        else res.destroy();
-      });
-      req.pipe(upstream);
-    });
+    mountPassthrough(app, route, target, rateLimits, log);
   }
 
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
-    requestScopeMiddleware('gateway graphql'),
+    jsonBody('1mb'),
+    requestScopeMiddleware('gateway graphql', { trustRequestId: false }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestScope.getStore()?.requestId ?? randomUUID();
@@ -269,11 +201,16 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         await rateLimits.consumeIp(req.ip ?? 'unknown', res);
         const authorization = req.headers.authorization ?? '';
         const principal = await opts.verifyToken(authorization);
+        // One user cannot spend the whole tenant's budget: the user's own (smaller) budget first.
+        await rateLimits.consumeUser(`${principal.tenantId}:${principal.userId}`, res);
         await rateLimits.consumeTenant(principal.tenantId, res);
-        return { principal, authorization, requestId, traceparent: traceparentOf(req.headers.traceparent) };
+        const span = trace.getActiveSpan()?.spanContext();
+        return { principal, authorization, requestId, traceparent: traceparentFor(span, req.headers.traceparent, (n) => randomBytes(n).toString('hex')) };
       },
     }),
   );
+  app.use(httpErrorHandler(log));
+
   await new Promise<void>((resolve) => httpServer.listen(opts.port, opts.host ?? '0.0.0.0', resolve));
   const port = (httpServer.address() as AddressInfo).port;
   log.info({ port }, 'gateway listening');
@@ -287,14 +224,5 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await rateLimits.close();
     },
   };
-
-  /** The active span's W3C traceparent; a fresh one when no context manager tracks spans. */
-  function traceparentOf(incoming: string | string[] | undefined): string {
-    const span = trace.getActiveSpan()?.spanContext();
-    if (span && span.traceId !== '0'.repeat(32)) return `00-${span.traceId}-${span.spanId}-0${span.traceFlags.toString(16)}`;
-    const inc = Array.isArray(incoming) ? incoming[0] : incoming;
-    const m = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(inc ?? '');
-    const traceId = m?.[1] ?? randomBytes(16).toString('hex');
-    return `00-${traceId}-${randomBytes(8).toString('hex')}-${m?.[2] ?? '01'}`;
-  }
 }
+

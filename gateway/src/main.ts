@@ -3,7 +3,7 @@ import './instrument'; // first: telemetry patches modules as they load
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger, createTokenVerifier, defaultSchemasDir, loadConfig } from '@commonhold/kit';
+import { createLogger, createTokenVerifier, defaultSchemasDir, loadConfig, parseCorsOrigins, parseTrustProxy } from '@commonhold/kit';
 import { gatewayConfigSchema, subgraphUrlsFromEnv } from './config';
 import { startGateway } from './gateway';
 
@@ -17,7 +17,10 @@ async function main() {
     verifyToken: createTokenVerifier({ jwksUrl: config.JWKS_URL, jwksFile: config.JWKS_FILE, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
     production: config.NODE_ENV === 'production',
     limits: { maxDepth: config.MAX_DEPTH, maxCost: config.MAX_COST, maxAliases: config.MAX_ALIASES },
-    rateLimit: { redisUrl: config.REDIS_URL, tenantPoints: config.RATE_LIMIT_TENANT_PER_MINUTE, ipPoints: config.RATE_LIMIT_IP_PER_MINUTE },
+    rateLimit: { redisUrl: config.REDIS_URL, tenantPoints: config.RATE_LIMIT_TENANT_PER_MINUTE, ipPoints: config.RATE_LIMIT_IP_PER_MINUTE, userPoints: config.RATE_LIMIT_USER_PER_MINUTE },
+    corsOrigins: parseCorsOrigins(config.CORS_ORIGINS, config.NODE_ENV === 'production'),
+    trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    metricsToken: config.METRICS_TOKEN,
     log,
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

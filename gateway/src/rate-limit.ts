@@ -10,6 +10,9 @@ export interface RateLimitOptions {
   tenantDurationSeconds?: number;
   ipPoints?: number;
   ipDurationSeconds?: number;
+  /** Per user (tenant:user) budget, under the tenant's: one user cannot spend a whole tenant's. Default: the tenant's. */
+  userPoints?: number;
+  userDurationSeconds?: number;
   keyPrefix?: string;
 }
 
@@ -17,10 +20,11 @@ export interface RateLimits {
   store: 'redis' | 'memory';
   consumeIp(ip: string, res?: Response): Promise<void>;
   consumeTenant(tenantId: string, res?: Response): Promise<void>;
+  consumeUser(key: string, res?: Response): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Per-tenant and per-IP request budgets; an exhausted budget answers RATE_LIMITED (HTTP 429). */
+/** Per-tenant, per-user and per-IP request budgets; an exhausted budget answers RATE_LIMITED (HTTP 429). */
 export function createRateLimits(opts: RateLimitOptions): RateLimits {
   const prefix = opts.keyPrefix ?? 'commonhold:rl';
   const redis = opts.redisUrl ? new Redis(opts.redisUrl, { enableOfflineQueue: true, maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;
@@ -30,6 +34,9 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
       : new RateLimiterMemory({ keyPrefix: `${prefix}:${name}`, points, duration });
   const tenant = make('tenant', opts.tenantPoints ?? 6000, opts.tenantDurationSeconds ?? 60);
   const ip = make('ip', opts.ipPoints ?? 3000, opts.ipDurationSeconds ?? 60);
+  const tenantPoints = opts.tenantPoints ?? 6000;
+  // Unset: no separate per-user budget (the tenant's applies); the deployed gateway sets one (config.ts).
+  const user = opts.userPoints ? make('user', Math.min(opts.userPoints, tenantPoints), opts.userDurationSeconds ?? opts.tenantDurationSeconds ?? 60) : undefined;
 
   const consume = async (limiter: RateLimiterAbstract, key: string, what: string, res?: Response) => {
     try {
@@ -47,6 +54,9 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
     store: redis ? 'redis' : 'memory',
     consumeIp: (key, res) => consume(ip, key, 'address', res),
     consumeTenant: (key, res) => consume(tenant, key, 'tenant', res),
+    consumeUser: async (key, res) => {
+      if (user) await consume(user, key, 'user', res);
+    },
     close: async () => {
       await redis?.quit();
     },

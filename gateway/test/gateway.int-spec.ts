@@ -68,7 +68,8 @@ describe('gateway (in-process platform)', () => {
     it('refuses one level over the limit (13)', async () => {
       const r = await platform.as(tenant())(deepQuery(2, 'contact { id }'));
       expect(r.status).toBe(400);
-      expect(r.errors?.map((e) => e.message)).toContain('Syntax Error: Query depth limit of 12 exceeded, found 13.');
+      // A limit refusal says what it is (graphql-armor labels it "Syntax Error:"; the query parsed).
+      expect(r.errors?.map((e) => e.message)).toContain('Query depth limit of 12 exceeded, found 13.');
     });
 
     it('refuses a query deeper than the limit (12) as BAD_USER_INPUT without running it', async () => {
@@ -156,9 +157,10 @@ describe('gateway (in-process platform)', () => {
     const auditOf = async (t: string, id: string) =>
       (await platform.as(t)(audit.replace('{ q:', 'query A($id: ID!) { q:'), { id })).data?.q.edges.map((e: { node: unknown }) => e.node);
 
-    it('echoes the caller x-request-id', async () => {
+    it('echoes the caller x-request-id apart, as x-client-request-id, and assigns its own', async () => {
       const r = await platform.as(tenant())('{ contacts { pageInfo { hasNextPage } } }', undefined, { 'x-request-id': 'client-req-42' });
-      expect(r.headers.get('x-request-id')).toBe('client-req-42');
+      expect(r.headers.get('x-client-request-id')).toBe('client-req-42');
+      expect(r.headers.get('x-request-id')).toMatch(UUID);
     });
 
     it('assigns an x-request-id when the caller sends none', async () => {
@@ -172,10 +174,11 @@ describe('gateway (in-process platform)', () => {
     it('echoes the request id on refused requests too', async () => {
       const r = await gql(platform.gateway.url, '{ contacts { pageInfo { hasNextPage } } }', undefined, { 'x-request-id': 'refused-1' });
       expect(r.status).toBe(401);
-      expect(r.headers.get('x-request-id')).toBe('refused-1');
+      expect(r.headers.get('x-client-request-id')).toBe('refused-1');
+      expect(r.headers.get('x-request-id')).toMatch(UUID);
     });
 
-    it('forwards x-request-id and the W3C trace id to the subgraph (seen in the audit trail)', async () => {
+    it('forwards its own request id (never a client-sent one) and the W3C trace id to the subgraph (seen in the audit trail)', async () => {
       const t = tenant();
       const traceId = randomBytes(16).toString('hex');
       const requestId = `req-${randomUUID()}`;
@@ -185,9 +188,11 @@ describe('gateway (in-process platform)', () => {
         { 'x-request-id': requestId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
       );
       expect(r.errors).toBeUndefined();
-      expect(r.headers.get('x-request-id')).toBe(requestId);
+      expect(r.headers.get('x-client-request-id')).toBe(requestId);
+      const ours = r.headers.get('x-request-id');
+      expect(ours).toMatch(UUID);
       const id = r.data.createContact.contact.id as string;
-      expect(await auditOf(t, id)).toEqual([{ action: 'contact.created', entityId: id, traceId, requestId }]);
+      expect(await auditOf(t, id)).toEqual([{ action: 'contact.created', entityId: id, traceId, requestId: ours }]);
     });
 
     it('forwards the request id it assigned, and a fresh trace, when the caller sends neither', async () => {

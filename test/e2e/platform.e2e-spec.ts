@@ -276,7 +276,7 @@ describe('bad input', () => {
 });
 
 describe('audit and observability', () => {
-  it('audits a gift with the actor and the caller’s trace id and request id', async () => {
+  it('audits a gift with the actor, the caller’s trace id and the gateway’s own request id (a client-sent one kept apart)', async () => {
     const contactId = await newContact();
     const traceId = randomBytes(16).toString('hex');
     const requestId = `req-${randomUUID()}`;
@@ -285,12 +285,15 @@ describe('audit and observability', () => {
       { input: { contactId, amount: { amountMinor: 1500, currency: 'GBP' }, receivedAt: '2026-11-01T10:00:00Z', idempotencyKey: key() } },
       { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, 'x-request-id': requestId },
     );
-    expect(r.headers.get('x-request-id')).toBe(requestId);
+    // A client's x-request-id is echoed as x-client-request-id, never written to the audit as ours.
+    expect(r.headers.get('x-client-request-id')).toBe(requestId);
+    const ours = r.headers.get('x-request-id');
+    expect(ours).not.toBe(requestId);
     const giftId = r.data.recordGift.gift.id;
     const audit = await acme(`query($id: ID!) { fundraisingAuditEvents(entityId: $id) { edges { node { action actor entityType traceId requestId after } } } }`, { id: giftId });
     expect(audit.data.fundraisingAuditEvents.edges).toHaveLength(1);
     const ev = audit.data.fundraisingAuditEvents.edges[0].node;
-    expect(ev).toMatchObject({ action: 'gift.recorded', actor: 'user-of-acme', entityType: 'Gift', traceId, requestId });
+    expect(ev).toMatchObject({ action: 'gift.recorded', actor: 'user-of-acme', entityType: 'Gift', traceId, requestId: ours });
     expect(JSON.parse(ev.after)).toMatchObject({ amount: { amountMinor: 1500, currency: 'GBP' } });
     const other = await bravo(`query($id: ID!) { fundraisingAuditEvents(entityId: $id) { edges { node { action } } } }`, { id: giftId });
     expect(other.data.fundraisingAuditEvents.edges).toEqual([]);

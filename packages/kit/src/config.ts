@@ -43,6 +43,12 @@ export const baseConfigSchema = z.object({
   /** FAULT_INJECTION is refused under NODE_ENV=production unless this is true (a staging drill). */
   ALLOW_FAULT_INJECTION: z.enum(['true', 'false']).default('false'),
   CONSUMER_LAG_SAMPLE_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Browser origins allowed by CORS, comma-separated; `http://host:*` allows any port without credentials. Unset: localhost outside production. */
+  CORS_ORIGINS: z.string().optional(),
+  /** Proxies whose X-Forwarded-For is believed: a hop count or a list of addresses/CIDRs. Unset: none. */
+  TRUST_PROXY: z.string().optional(),
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   ...Object.fromEntries(FEATURE_FLAGS.map((f) => [f, bool(f !== 'ENABLE_HTTPONLY_AUTH')])) as Record<
     FeatureFlag,
     ReturnType<typeof bool>

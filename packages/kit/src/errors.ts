@@ -54,6 +54,15 @@ export function fieldFromCoercionMessage(message: string): string | undefined {
   return child ? `${base}.${child}` : base;
 }
 
+/**
+ * graphql-armor and graphql-js label limit refusals "Syntax Error: …" (the document parsed fine);
+ * a client is told what it is: a limit.
+ */
+export function limitMessage(message: string): string {
+  const m = /^Syntax Error: (.*(?:limit of \d+ exceeded|contains more than \d+ tokens).*)$/s.exec(message);
+  return m ? m[1]! : message;
+}
+
 function codeOf(err: unknown): string | undefined {
   const ext = (err as { extensions?: { code?: unknown } } | undefined)?.extensions;
   return typeof ext?.code === 'string' ? ext.code : undefined;
@@ -73,7 +82,7 @@ export function formatError(formatted: GraphQLFormattedError, original: unknown)
   }
   if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST' ||
       code === 'PERSISTED_QUERY_NOT_FOUND' || code === 'OPERATION_RESOLUTION_FAILURE') {
-    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT', reason: code } };
+    return { message: limitMessage(formatted.message), locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT', reason: code } };
   }
   if (code === 'DOWNSTREAM_SERVICE_ERROR') return { ...formatted, extensions: { ...ext, code: 'INTERNAL' } };
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL' } };

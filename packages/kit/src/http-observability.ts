@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { context as otelContext, propagation, trace, SpanKind } from '@opentelemetry/api';
 import type { Express, RequestHandler } from 'express';
 import type { Metrics } from './metrics';
@@ -7,24 +7,30 @@ import { requestScope } from './request-context';
 const tracer = trace.getTracer('commonhold-kit');
 
 /**
- * Per request: take or assign `x-request-id` (echoed back), continue the caller's W3C trace in a
+ * Per request: take (behind the gateway) or assign (at the edge) `x-request-id` (echoed back), continue the caller's W3C trace in a
  * server span, and run the rest of the chain inside that request scope (logs and audit read it).
  */
-export function requestScopeMiddleware(spanName: string): RequestHandler {
+export function requestScopeMiddleware(spanName: string, opts: { trustRequestId?: boolean } = {}): RequestHandler {
+  const trust = opts.trustRequestId ?? true;
   return (req, res, next) => {
-    const requestId = (req.header('x-request-id') ?? '').slice(0, 128) || randomUUID();
+    const sent = (req.header('x-request-id') ?? '').slice(0, 128) || undefined;
+    // At the edge (trustRequestId: false) a client's id is never taken as ours: a fresh one is
+    // assigned and theirs is kept apart (`clientRequestId`, echoed as x-client-request-id).
+    const requestId = (trust ? sent : undefined) ?? randomUUID();
+    const clientRequestId = trust ? undefined : sent;
     res.setHeader('x-request-id', requestId);
+    if (clientRequestId) res.setHeader('x-client-request-id', clientRequestId);
     const parent = propagation.extract(otelContext.active(), req.headers);
     const span = tracer.startSpan(spanName, { kind: SpanKind.SERVER }, parent);
     res.on('finish', () => span.end());
-    otelContext.with(trace.setSpan(parent, span), () => requestScope.run({ requestId, traceId: span.spanContext().traceId }, next));
+    otelContext.with(trace.setSpan(parent, span), () => requestScope.run({ requestId, clientRequestId, traceId: span.spanContext().traceId }, next));
   };
 }
 
 const KNOWN_ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics']);
 
 /** `http_request_duration_seconds` for every request, and `GET /metrics` in Prometheus format. */
-export function mountHttpMetrics(app: Express, metrics: Metrics): void {
+export function mountHttpMetrics(app: Express, metrics: Metrics, opts: { token?: string } = {}): void {
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     // Read the route now: by the time the response finishes, a mounted router (app.use('/graphql'))
@@ -35,7 +41,18 @@ export function mountHttpMetrics(app: Express, metrics: Metrics): void {
     });
     next();
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (req, res) => {
+    // METRICS_TOKEN set: only a scraper holding it reads the metrics (the ServiceMonitor's bearer
+    // token); compared in constant time.
+    if (opts.token && !sameSecret(req.header('authorization') ?? '', `Bearer ${opts.token}`)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').json({ errors: [{ message: 'A metrics token is required', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const h = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(h(a), h(b));
 }

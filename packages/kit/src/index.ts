@@ -37,3 +37,7 @@ export * from './loaders';
 export * from './module';
 export * from './event-builders';
 export * from './events';
+export * from './front-door';
+export * from './subgraph-defence';
+export * from './csv-safe';
+export * from './input-hygiene';

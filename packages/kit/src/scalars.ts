@@ -43,3 +43,9 @@ export const DateScalar = new GraphQLScalarType<string, string>({
   parseValue: parseDate,
   parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
 });
+
+/**
+ * Integers within ±(2^53 − 1), exact in JSON and JavaScript (graphql-scalars' SafeInt): money in
+ * minor units. Serializes a pg `bigint` (read as a string) too, and refuses anything unsafe.
+ */
+export { GraphQLSafeInt as SafeIntScalar } from 'graphql-scalars';

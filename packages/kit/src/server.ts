@@ -24,6 +24,9 @@ import { OutboxRelay } from './outbox-relay';
 import { requestScope } from './request-context';
 import { mountHttpMetrics, requestScopeMiddleware } from './http-observability';
 import { faultInjection, parseFaultSpec } from './fault-injection';
+import { serviceSdlGuard, subgraphProtection } from './subgraph-defence';
+import { inputHygienePlugin } from './input-hygiene';
+import { graphqlHttpStatusPlugin, httpErrorHandler, jsonBody, parseCorsOrigins, parseTrustProxy, securityMiddleware } from './front-door';
 import type { Subscription, Transport } from './transport/transport';
 
 /** Everything a resolver may touch: who is calling, and a tenant-scoped transaction. */
@@ -143,7 +146,12 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;
   const production = config.NODE_ENV === 'production';
+  app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
+  app.use(...securityMiddleware({ corsOrigins: parseCorsOrigins(config.CORS_ORIGINS, production), production }));
+  const protection = subgraphProtection(production);
   const apollo = new ApolloServer<RequestContext>({
+    validationRules: protection.validationRules,
+    parseOptions: protection.parseOptions,
     schema: buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
     // The process owns SIGTERM (drain → consumers → outbox → pools); Apollo's own handler would
     // re-kill the process mid-drain outside NODE_ENV=test.
@@ -155,7 +163,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
       if (out.extensions?.code === 'INTERNAL') log.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'unhandled resolver error');
       return out;
     },
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), metricsPlugin(metrics), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), metricsPlugin(metrics), graphqlHttpStatusPlugin(), ...protection.plugins, serviceSdlGuard<RequestContext>(production), inputHygienePlugin<RequestContext>(production), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
 
@@ -163,7 +171,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const serviceFlag = serviceFeatureFlag(def.name);
 
   let ready = true;
-  mountHttpMetrics(app, metrics);
+  mountHttpMetrics(app, metrics, { token: config.METRICS_TOKEN });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: def.name });
   });
@@ -189,7 +197,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   app.use(
     '/graphql',
     ...(fault ? [faultInjection(fault)] : []),
-    express.json({ limit: '1mb' }),
+    jsonBody('1mb'),
     requestScopeMiddleware(`${def.name} graphql`),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
@@ -217,6 +225,8 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
       },
     }),
   );
+
+  app.use(httpErrorHandler(log));
 
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, opts.host ?? '0.0.0.0', resolve));
   const port = (httpServer.address() as AddressInfo).port;

@@ -56,9 +56,12 @@ export interface GqlResult<T = any> {
   headers: Headers;
 }
 
-/** POSTs one GraphQL operation as a client would. */
+/**
+ * POSTs one GraphQL operation as a current client would: accepting `application/graphql-response+json`
+ * (request errors are HTTP 4xx) before legacy `application/json` (where they are 200, per the spec).
+ */
 export async function gql<T = any>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GqlResult<T>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json;q=0.9', ...headers }, body: JSON.stringify({ query, variables }) });
   const body = (await res.json()) as { data?: T; errors?: GqlResult['errors'] };
   return { status: res.status, data: body.data ?? undefined, errors: body.errors, headers: res.headers };
 }

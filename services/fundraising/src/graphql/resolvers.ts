@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { DateScalar, DateTimeScalar, keysetPage, type AuditRow, type RequestContext } from '@commonhold/kit';
+import { DateScalar, DateTimeScalar, keysetPage, SafeIntScalar, type AuditRow, type RequestContext } from '@commonhold/kit';
 import { createAppeal, createCampaign, createFund, loadReference } from '../modules/reference';
 import { updateFundraisingSettings } from '../modules/settings';
 import { loadSettings, type FundraisingSettings } from '../shared/settings.store';
@@ -25,6 +25,7 @@ const settingsOut = (s: FundraisingSettings) => s;
 export const coreResolvers: GraphQLResolverMap<Ctx> = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
+  SafeInt: SafeIntScalar,
   Query: {
     fundraisingAuditEvents: (_: unknown, args: { entityId: string; first?: number; after?: string }, ctx: Ctx) =>
       keysetPage(args, { shape: ['int'], cursorOf: (r: { id: string }) => [Number(r.id)] }, async ({ after, take }) => {

@@ -48,7 +48,7 @@ interface Dashboard {
 
 const amount = (v: string | number) => {
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n > 2_147_483_647) throw new Error(`dashboard total ${v} exceeds Money.amountMinor (32-bit Int)`);
+  if (!Number.isSafeInteger(n)) throw new Error(`dashboard total ${v} exceeds Money.amountMinor (SafeInt, 2^53 - 1)`);
   return n;
 };
 

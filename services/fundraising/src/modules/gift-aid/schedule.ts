@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { stringifyCsvSafe } from '@commonhold/kit';
 import { toNormalised } from 'postcode';
 import { hmrcDate, type IsoDate } from './dates';
 
@@ -144,6 +144,7 @@ export function renderScheduleFiles(rows: readonly ScheduleRow[], opts: { claimI
   const short = opts.claimId.slice(0, 8);
   return Array.from({ length: parts }, (_, i) => ({
     fileName: `gift-aid-claim-${short}-part-${i + 1}-of-${parts}.csv`,
-    csv: stringify([[...SCHEDULE_COLUMNS], ...records.slice(i * MAX_ROWS_PER_FILE, (i + 1) * MAX_ROWS_PER_FILE)]),
+    // Donor-controlled text cannot become a formula (kit's stringifyCsvSafe); names and houses keep HMRC's widths.
+    csv: stringifyCsvSafe([[...SCHEDULE_COLUMNS], ...records.slice(i * MAX_ROWS_PER_FILE, (i + 1) * MAX_ROWS_PER_FILE)], { maxLengths: [undefined, 35, 35, 40] }),
   }));
 }
