@@ -10,7 +10,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { trace } from '@opentelemetry/api';
 import express from 'express';
-import { createLogger, createMetrics, formatError, mountHttpMetrics, requestScope, requestScopeMiddleware, type Logger, type Principal, type TokenVerifier } from '@commonhold/kit';
+import { createLogger, createMetrics, drainOptionsFromEnv, formatError, HttpDrain, mountHttpMetrics, requestScope, requestScopeMiddleware, type Logger, type Principal, type TokenVerifier } from '@commonhold/kit';
 import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limit';
 
 export interface GatewayContext {
@@ -199,6 +199,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;
+  const drain = new HttpDrain(httpServer, drainOptionsFromEnv(process.env, opts.production)); // SIGTERM: see stop()
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // The process owns SIGTERM (drain → consumers → outbox → pools); Apollo's own handler would
@@ -222,7 +223,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     res.json({ status: 'ok', service: 'gateway' });
   });
   app.get('/ready', (_req, res) => {
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+    const ok = ready && !drain.draining;
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready' });
   });
   const urls = { ...supergraphUrls(opts.supergraphSdl), ...opts.subgraphUrls };
   for (const route of opts.passthrough ?? DEFAULT_PASSTHROUGH) {
@@ -285,6 +287,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     rateLimits,
     stop: async () => {
       ready = false;
+      await drain.drain(); // /ready 503, grace period, in-flight requests finish, keep-alive sockets close
       await apollo.stop();
       await rateLimits.close();
     },

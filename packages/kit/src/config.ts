@@ -44,6 +44,14 @@ export const baseConfigSchema = z.object({
   /** FAULT_INJECTION is refused under NODE_ENV=production unless this is true (a staging drill). */
   ALLOW_FAULT_INJECTION: z.enum(['true', 'false']).default('false'),
   CONSUMER_LAG_SAMPLE_MS: z.coerce.number().int().min(100).default(15_000),
+  /** The broker counts as down for /ready after this long unreachable (ADR 0006). */
+  TRANSPORT_UNREACHABLE_AFTER_MS: z.coerce.number().int().min(0).default(15_000),
+  /** true: a broker down past the threshold fails /ready (503); false: /ready says "degraded" (200). */
+  READY_REQUIRES_TRANSPORT: z.enum(['true', 'false']).default('false'),
+  /** Graceful drain on SIGTERM (ADR 0007): keep serving this long after /ready turns 503 (default 5 s in production, else 0). */
+  DRAIN_GRACE_MS: z.coerce.number().int().min(0).optional(),
+  /** Longest wait for in-flight requests after the grace period. */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
   ...Object.fromEntries(FEATURE_FLAGS.map((f) => [f, bool(f !== 'ENABLE_HTTPONLY_AUTH')])) as Record<
     FeatureFlag,
     ReturnType<typeof bool>
