@@ -15,7 +15,9 @@ import { GraphQLScalarType } from 'graphql';
 import {
   createLogger,
   createMetrics,
+  drainOptionsFromEnv,
   formatError,
+  HttpDrain,
   graphqlHttpStatusPlugin,
   httpErrorHandler,
   inputHygienePlugin,
@@ -149,6 +151,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   app.use(...securityMiddleware({ corsOrigins: opts.corsOrigins ?? parseCorsOrigins(undefined, opts.production), production: opts.production }));
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;
+  const drain = new HttpDrain(httpServer, drainOptionsFromEnv(process.env, opts.production)); // SIGTERM: see stop()
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // The process owns SIGTERM (drain → consumers → outbox → pools); Apollo's own handler would
@@ -181,7 +184,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     res.json({ status: 'ok', service: 'gateway' });
   });
   app.get('/ready', (_req, res) => {
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+    const ok = ready && !drain.draining;
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready' });
   });
   const urls = { ...supergraphUrls(opts.supergraphSdl), ...opts.subgraphUrls };
   for (const route of opts.passthrough ?? DEFAULT_PASSTHROUGH) {
@@ -220,6 +224,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     rateLimits,
     stop: async () => {
       ready = false;
+      await drain.drain(); // /ready 503, grace period, in-flight requests finish, keep-alive sockets close
       await apollo.stop();
       await rateLimits.close();
     },

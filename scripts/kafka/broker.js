@@ -8,6 +8,9 @@
  *   node scripts/kafka/broker.js start    # prints KAFKA_BROKERS=127.0.0.1:39092, leaves it running
  *   node scripts/kafka/broker.js status   # exit 0 if running, 1 if not
  *   node scripts/kafka/broker.js stop
+ *   node scripts/kafka/broker.js start --keep-data   # restart on the data of the last run (topics,
+ *                                                     # offsets, messages), formatting only if none
+ *   node scripts/kafka/broker.js restart             # stop, then start --keep-data
  *
  *   const { ensureBroker, stopBroker } = require('./scripts/kafka/broker.js');
  *   const { brokers, started, stop } = await ensureBroker();
@@ -17,7 +20,7 @@
  *     libs/                 broker jars + runtime deps (complete iff libs/.complete exists)
  *     libs.lock             held while fetching jars
  *     log4j.properties      broker logging config (everything to stdout -> broker.log)
- *     run-<port>/           data dir, wiped on every fresh start
+ *     run-<port>/           data dir, wiped on every fresh start unless keepData
  *       server.properties
  *       broker.log          broker stdout+stderr
  *       data/               Kafka log.dirs
@@ -80,6 +83,7 @@ function resolveConfig(opts = {}) {
     lockFile: path.join(home, `run-${port}.lock`),
     logFile: path.join(home, `run-${port}`, 'broker.log'),
     timeoutMs: Number(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    keepData: Boolean(opts.keepData ?? /^(1|true|yes)$/i.test(process.env.KAFKA_KEEP_DATA ?? '')),
     log: opts.quiet ? () => {} : (msg) => process.stderr.write(`[kafka] ${msg}\n`),
   };
 }
@@ -378,17 +382,26 @@ async function startFresh(cfg) {
   await ensureLibs(cfg);
   writeLog4j(cfg);
 
-  fs.rmSync(cfg.runDir, { recursive: true, force: true });
+  // keepData: restart on the previous run's log dirs (a broker restart, not a new cluster).
+  const formatted = fs.existsSync(path.join(cfg.runDir, 'data', 'meta.properties'));
+  const reuse = cfg.keepData && formatted;
+  if (!reuse) fs.rmSync(cfg.runDir, { recursive: true, force: true });
   fs.mkdirSync(path.join(cfg.runDir, 'data'), { recursive: true });
   const propsFile = path.join(cfg.runDir, 'server.properties');
   fs.writeFileSync(propsFile, serverProperties(cfg));
 
   // KRaft refuses to start on an unformatted log dir.
-  await run(javaBin(), [
-    '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', // short-lived tool: fastest JVM startup
-    ...javaBaseArgs(cfg),
-    'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', propsFile,
-  ]);
+  if (!reuse) {
+    await run(javaBin(), [
+      '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', // short-lived tool: fastest JVM startup
+      ...javaBaseArgs(cfg),
+      'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', propsFile,
+    ]);
+  } else {
+    cfg.log(`restarting on the data in ${path.join(cfg.runDir, 'data')}`);
+    // Only the new run's lines count when waiting for STARTED_LINE.
+    fs.rmSync(cfg.logFile, { force: true });
+  }
 
   const out = fs.openSync(cfg.logFile, 'a');
   let child;
@@ -447,6 +460,7 @@ async function startFresh(cfg) {
  * @param {number} [opts.controllerPort=port+1]  KRaft controller port (or env KAFKA_CONTROLLER_PORT)
  * @param {number} [opts.timeoutMs=90000]  max wait for readiness
  * @param {boolean} [opts.quiet=false]  no progress messages on stderr
+ * @param {boolean} [opts.keepData=false]  start on the previous run's data (env KAFKA_KEEP_DATA=1)
  * @returns {Promise<{brokers: string, started: boolean, pid?: number, stop: () => Promise<void>}>}
  *   started=false when KAFKA_BROKERS is set or an already running broker of
  *   this script is reused; stop() is then a no-op (use stopBroker() to force).
@@ -483,7 +497,13 @@ async function stopBroker(opts = {}) {
   const pid = readPid(cfg.pidFile);
   let stopped = false;
   if (pid && isAlive(pid) && isKafkaProcess(pid)) {
-    await killGroup(pid);
+    // opts.kill: SIGKILL at once (a crash, for fault drills) instead of SIGTERM then SIGKILL.
+    if (opts.kill) {
+      try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+      for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(50);
+      // The listener can outlive the pid check for a moment; a restart needs the port free.
+      for (let i = 0; i < 200 && (await portOpen(cfg.port, 200)); i++) await sleep(50);
+    } else await killGroup(pid);
     stopped = true;
   }
   fs.rmSync(cfg.pidFile, { force: true });
@@ -510,8 +530,11 @@ module.exports = { ensureBroker, stopBroker, brokerStatus, KAFKA_VERSION };
 async function main(argv) {
   const cmd = argv[0];
   switch (cmd) {
+    case 'restart':
+      await stopBroker();
+    // falls through
     case 'start': {
-      const { brokers } = await ensureBroker();
+      const { brokers } = await ensureBroker({ keepData: cmd === 'restart' || argv.includes('--keep-data') || undefined });
       process.stdout.write(`KAFKA_BROKERS=${brokers}\n`);
       return 0;
     }
@@ -526,7 +549,7 @@ async function main(argv) {
       return s.running ? 0 : 1;
     }
     default:
-      process.stderr.write('usage: node scripts/kafka/broker.js start|stop|status\n' +
+      process.stderr.write('usage: node scripts/kafka/broker.js start [--keep-data]|restart|stop|status\n' +
         '  env: KAFKA_PORT (39092), KAFKA_CONTROLLER_PORT (port+1), COMMONHOLD_CACHE, KAFKA_BROKERS\n');
       return 2;
   }

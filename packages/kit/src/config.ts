@@ -49,6 +49,14 @@ export const baseConfigSchema = z.object({
   TRUST_PROXY: z.string().optional(),
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /** The broker counts as down for /ready after this long unreachable (ADR 0006). */
+  TRANSPORT_UNREACHABLE_AFTER_MS: z.coerce.number().int().min(0).default(15_000),
+  /** true: a broker down past the threshold fails /ready (503); false: /ready says "degraded" (200). */
+  READY_REQUIRES_TRANSPORT: z.enum(['true', 'false']).default('false'),
+  /** Graceful drain on SIGTERM (ADR 0007): keep serving this long after /ready turns 503 (default 5 s in production, else 0). */
+  DRAIN_GRACE_MS: z.coerce.number().int().min(0).optional(),
+  /** Longest wait for in-flight requests after the grace period. */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
   ...Object.fromEntries(FEATURE_FLAGS.map((f) => [f, bool(f !== 'ENABLE_HTTPONLY_AUTH')])) as Record<
     FeatureFlag,
     ReturnType<typeof bool>

@@ -1,8 +1,8 @@
 import { context, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import { withTenant } from './db';
+import { isConnectionError, withTenant } from './db';
 import { fromTransportMessage, MalformedEventError, type ReceivedEvent } from './envelope';
 import { EventValidationError, type EventRegistry } from './event-registry';
 import type { Metrics } from './metrics';
@@ -46,7 +46,9 @@ const tracer = trace.getTracer('commonhold-kit');
  */
 export async function startConsumer(def: ConsumerDefinition, deps: ConsumerDeps): Promise<Subscription> {
   const log = deps.log.child({ consumer: def.group });
-  const policy = retry(handleAll, {
+  // A lost or refused database connection is not the event's fault: it is not retried here (nor
+  // dead-lettered) but thrown to the transport, which delivers the same message again later.
+  const policy = retry(handleWhen((err) => !isConnectionError(err)), {
     maxAttempts: Math.max(0, deps.maxAttempts - 1),
     backoff: new ExponentialBackoff({ initialDelay: deps.backoffMs, maxDelay: Math.max(deps.backoffMs, 30_000) }),
   });
@@ -57,6 +59,7 @@ export async function startConsumer(def: ConsumerDefinition, deps: ConsumerDeps)
         topic: `${msg.topic}.dlq`,
         key: msg.key,
         value: msg.value,
+        ...(msg.tombstone ? { tombstone: true } : {}),
         headers: {
           ...msg.headers,
           'x-dlq-original-topic': msg.topic,
@@ -77,6 +80,9 @@ export async function startConsumer(def: ConsumerDefinition, deps: ConsumerDeps)
     try {
       event = fromTransportMessage(msg);
       if (!def.handlers[event.type]) return; // not an event this consumer cares about
+      // Only the contract's producer may emit a type: another ce_source is a forgery or a mistake.
+      const producer = deps.registry.contract(event.type).producer;
+      if (event.source !== producer) throw new MalformedEventError(`ce_source ${JSON.stringify(event.source)} is not ${event.type}'s producer (${producer})`);
       deps.registry.validate(event.type, event.data);
     } catch (err) {
       if (err instanceof MalformedEventError || err instanceof EventValidationError) {
@@ -110,6 +116,11 @@ export async function startConsumer(def: ConsumerDefinition, deps: ConsumerDeps)
           } catch (err) {
             span.recordException(err as Error);
             span.setStatus({ code: SpanStatusCode.ERROR });
+            if (isConnectionError(err)) {
+              log.warn({ err, eventId: event.id, type: event.type }, 'database unavailable; the event will be redelivered');
+              await new Promise((r) => setTimeout(r, Math.max(deps.backoffMs, 200)));
+              throw err;
+            }
             log.error({ err, eventId: event.id, type: event.type, attempts }, 'event handler failed after retries; dead-lettering');
             await deadLetter(msg, err as Error, attempts);
           }

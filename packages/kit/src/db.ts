@@ -3,6 +3,7 @@ import { Client, types } from 'pg';
 
 // `date` columns stay `YYYY-MM-DD` strings: pg would otherwise build a Date at local midnight.
 types.setTypeParser(types.builtins.DATE, (v: string) => v);
+import { withKitMigrations } from './kit-reliability.migration';
 import { requestScope } from './request-context';
 
 export interface ServiceDataSourceOptions {
@@ -19,7 +20,7 @@ export function createDataSource(opts: ServiceDataSourceOptions): DataSource {
     type: 'postgres',
     url: opts.url,
     entities: opts.entities,
-    migrations: opts.migrations,
+    migrations: withKitMigrations(opts.migrations),
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,
@@ -27,6 +28,27 @@ export function createDataSource(opts: ServiceDataSourceOptions): DataSource {
     poolSize: opts.poolSize ?? 10,
     extra: { connectionTimeoutMillis: 5000 },
   });
+}
+
+/**
+ * A `pg` client without an `'error'` listener turns a terminated backend into an unhandled
+ * `'error'` event that kills the process. Every client the kit opens itself gets this one; TypeORM
+ * listens on its own pool and checked-out clients. The failing query still rejects normally.
+ */
+export function onConnectionError(client: Client, what: string, log?: { warn(obj: object, msg: string): void }): Client {
+  client.on('error', (err) => (log ? log.warn({ err }, `${what}: connection lost`) : process.emitWarning(`${what}: connection lost: ${err.message}`)));
+  return client;
+}
+
+/**
+ * True for errors that mean "the database connection is gone or refused", not "this transaction
+ * is wrong": the work should be retried later, not given up on (or dead-lettered).
+ */
+export function isConnectionError(err: unknown): boolean {
+  const code = sqlState(err) ?? '';
+  if (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300', '53400'].includes(code)) return true;
+  const msg = `${(err as { message?: string })?.message ?? ''} ${(err as { driverError?: { message?: string } })?.driverError?.message ?? ''}`;
+  return /Connection terminated|connection timeout|ECONNREFUSED|ECONNRESET|EPIPE|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)|Cannot use a pool after calling end|timeout exceeded when trying to connect/i.test(msg);
 }
 
 /** PostgreSQL's "try the whole transaction again" errors: deadlock detected, serialization failure. */
@@ -96,7 +118,7 @@ function withDatabase(url: string, database: string): string {
 export async function provisionDatabase(opts: ProvisionOptions): Promise<{ appUrl: string; ownerUrl: string }> {
   const db = ident(opts.database);
   const role = ident(opts.appRole);
-  const admin = new Client({ connectionString: opts.adminUrl });
+  const admin = onConnectionError(new Client({ connectionString: opts.adminUrl, application_name: 'provision' }), 'provision');
   await admin.connect();
   try {
     // Serialise concurrent provisioners (parallel test workers) on one cluster-wide lock.
@@ -114,7 +136,7 @@ export async function provisionDatabase(opts: ProvisionOptions): Promise<{ appUr
     await admin.end();
   }
   const ownerUrl = withDatabase(opts.adminUrl, db);
-  const owner = new Client({ connectionString: ownerUrl });
+  const owner = onConnectionError(new Client({ connectionString: ownerUrl, application_name: 'provision' }), 'provision');
   await owner.connect();
   try {
     await owner.query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);

@@ -77,6 +77,14 @@ export class MalformedEventError extends Error {
 
 /** Parses a binary-mode message back into an event; anything unparseable is a poison message. */
 export function fromTransportMessage(m: TransportMessage): ReceivedEvent {
+  if (m.tombstone) throw new MalformedEventError('tombstone (null value): not an event');
+  // CloudEvents 1.0 only: another version may carry attributes we would misread.
+  const h = m.headers ?? {};
+  const specversion = h.ce_specversion;
+  if (specversion !== '1.0') throw new MalformedEventError(`not a CloudEvent: unsupported ce_specversion ${JSON.stringify(specversion ?? null)} (only 1.0)`);
+  // Any non-empty string is a valid id (CloudEvents §3.1.1); the inbox stores it as text.
+  if (typeof h.ce_id !== 'string' || !h.ce_id) throw new MalformedEventError('not a CloudEvent: no ce_id');
+  if (typeof h.ce_source !== 'string' || !h.ce_source) throw new MalformedEventError('not a CloudEvent: no ce_source');
   let ce: CloudEvent<unknown>;
   try {
     ce = Kafka.toEvent({ headers: m.headers, key: m.key, value: m.value, body: m.value } as Parameters<typeof Kafka.toEvent>[0]) as CloudEvent<unknown>;

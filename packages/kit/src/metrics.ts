@@ -36,8 +36,23 @@ export function createMetrics(service: string) {
       buckets: latencyBuckets,
       registers: [registry],
     }),
-    outboxLag: new Gauge({ name: 'outbox_lag_seconds', help: 'Age of the oldest unpublished outbox row', registers: [registry] }),
+    outboxLag: new Gauge({ name: 'outbox_lag_seconds', help: 'Age of the oldest unpublished outbox row (sampled from the table; NaN when the sample failed)', registers: [registry] }),
+    /** 1 while the last outbox lag sample failed (the lag gauge then reads NaN, never a stale number). */
+    outboxLagStale: new Gauge({ name: 'outbox_lag_stale', help: '1 when the last outbox_lag_seconds sample failed (the gauge is NaN then)', registers: [registry] }),
     consumerLag: new Gauge({ name: 'consumer_lag_messages', help: 'Messages behind the head per consumer group and topic', labelNames: ['topic', 'group'], registers: [registry] }),
+    consumerLagStale: new Gauge({
+      name: 'consumer_lag_stale',
+      help: '1 when the last consumer_lag_messages sample for this group and topic failed (the gauge is NaN then)',
+      labelNames: ['topic', 'group'],
+      registers: [registry],
+    }),
+    /** 1 while the event transport answers, 0 once it has been unreachable (see transport health). */
+    transportUp: new Gauge({ name: 'event_transport_up', help: '1 while the event transport (broker) is reachable, 0 while it is not', registers: [registry] }),
+    transportUnreachableSeconds: new Gauge({
+      name: 'event_transport_unreachable_seconds',
+      help: 'How long the event transport has been unreachable (0 while it is reachable)',
+      registers: [registry],
+    }),
     dlqEvents: new Counter({ name: 'dlq_events_total', help: 'Events sent to a dead-letter topic', labelNames: ['topic', 'group'], registers: [registry] }),
   };
 }

@@ -1,4 +1,4 @@
-import { Client, Pool } from 'pg';
+import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { toTransportMessage, type OutboxEvent } from './envelope';
 import type { Metrics } from './metrics';
@@ -14,6 +14,10 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** Distinguishes relays of different services sharing one cluster (advisory lock key). */
   name: string;
+  /** How often `outbox_lag_seconds` is sampled from the oldest unpublished row (default 1 s). */
+  lagSampleMs?: number;
+  /** Longest pause between reconnect attempts after the session connection is lost (default 5 s). */
+  maxReconnectDelayMs?: number;
 }
 
 interface OutboxRow {
@@ -30,49 +34,75 @@ interface OutboxRow {
   created_at: Date;
 }
 
+/** Thrown by a batch whose session connection was replaced or lost: the caller is no longer leader. */
+class LeadershipLost extends Error {
+  override name = 'LeadershipLost';
+}
+
 /**
- * Publishes committed outbox rows in id order. One relay per service holds an advisory lock (the
- * others stand by) so per-key order survives several replicas; it wakes on NOTIFY, claims a batch
- * with FOR UPDATE SKIP LOCKED, publishes it, and deletes it in the same transaction.
+ * Publishes committed outbox rows in id order (ADR 0006, superseding the leadership part of 0001).
+ *
+ * Everything a relay does runs on ONE session connection (`<name>-outbox-relay`): LISTEN, the
+ * session advisory lock that makes it the leader, and every batch transaction (claim, publish,
+ * delete, COMMIT). The lock and the claim therefore live and die together: if the connection is
+ * lost, PostgreSQL rolls the open batch back and releases the lock in the same instant, and this
+ * relay can publish again only after a new connection won the lock again. A relay that lost
+ * leadership cannot claim (or delete) another row. The one unavoidable overlap is a publish
+ * already on the wire when the connection died: Kafka may accept it while the next leader
+ * republishes the same rows first-to-last — a duplicate consumers drop by event id, never a
+ * reordering of first deliveries per key.
+ *
+ * Lost connections never crash the process: every client has an `'error'` listener, the relay
+ * reconnects with backoff, re-LISTENs and re-takes the lock (or stands by).
  */
 export class OutboxRelay {
-  private readonly pool: Pool;
-  private listener?: Client;
+  private session?: Client;
   private running = false;
   private wake?: () => void;
   /** Set by every NOTIFY, cleared before each claim: a commit during a batch is never missed. */
   private notified = false;
   private loop?: Promise<void>;
   private leader = false;
+  /** Batches (loop, flush) take turns on the one session connection. */
+  private turn: Promise<unknown> = Promise.resolve();
+  private lagTimer?: NodeJS.Timeout;
+  private lagClient?: Client;
+  private sampling = false;
+  /** Sessions opened so far (the first one included); a test reads it to see a reconnect. */
+  sessions = 0;
 
-  constructor(private readonly opts: OutboxRelayOptions) {
-    this.pool = new Pool({ connectionString: opts.databaseUrl, max: 2, application_name: `${opts.name}-outbox-relay` });
-    // An idle client dropped by the server must not crash the process; the next batch reconnects.
-    this.pool.on('error', (err) => opts.log.warn({ err }, 'outbox relay idle connection lost'));
-  }
+  constructor(private readonly opts: OutboxRelayOptions) {}
 
   isLeader(): boolean {
     return this.leader;
   }
 
+  /** The backend pid of the current session connection (tests terminate it). */
+  async sessionPid(): Promise<number | undefined> {
+    const s = this.session;
+    if (!s) return undefined;
+    return (s as unknown as { processID?: number }).processID;
+  }
+
   async start(): Promise<void> {
     this.running = true;
-    this.listener = new Client({ connectionString: this.opts.databaseUrl, application_name: `${this.opts.name}-outbox-listen` });
-    await this.listener.connect();
-    this.listener.on('notification', () => {
-      this.notified = true;
-      this.wake?.();
-    });
-    this.listener.on('error', (err) => this.opts.log.error({ err }, 'outbox listener connection failed'));
-    await this.listener.query('LISTEN outbox');
+    await this.ensureSession(); // the first connection must work: a misconfigured URL fails start
     this.loop = this.run();
+    const every = this.opts.lagSampleMs ?? 1000;
+    if (this.opts.metrics) {
+      this.lagTimer = setInterval(() => void this.sampleLag(), every);
+      this.lagTimer.unref();
+    }
   }
 
   /** Publishes whatever is pending right now (used on shutdown and by tests/benchmarks). */
   async flush(): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.drainBatch();
+      await this.ensureSession();
+      if (!this.leader) this.leader = await this.tryLock();
+      if (!this.leader) return total; // another replica is the publisher
+      const n = await this.exclusive(() => this.drainBatch());
       total += n;
       if (n === 0) return total;
     }
@@ -80,33 +110,100 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.lagTimer);
     this.wake?.();
     await this.loop;
     if (this.leader) await this.flush().catch((err) => this.opts.log.error({ err }, 'outbox flush on shutdown failed'));
-    await this.listener?.end().catch(() => undefined);
-    await this.pool.end();
+    const s = this.session;
+    this.session = undefined;
+    this.leader = false;
+    await s?.end().catch(() => undefined);
+    await this.lagClient?.end().catch(() => undefined);
+    this.lagClient = undefined;
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(fn, fn);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Opens the session connection when there is none: LISTEN, and no leadership until the lock is won. */
+  private async ensureSession(): Promise<Client> {
+    if (this.session) return this.session;
+    const client = await this.newSession();
+    this.session = client;
+    this.leader = false;
+    this.sessions++;
+    if (this.sessions > 1) this.opts.log.info({ relay: this.opts.name }, 'outbox relay reconnected');
+    // A commit may have happened while we were disconnected (its NOTIFY went nowhere).
+    this.notified = true;
+    return client;
+  }
+
+  private async newSession(): Promise<Client> {
+    const client = new Client({ connectionString: this.opts.databaseUrl, application_name: `${this.opts.name}-outbox-relay`, connectionTimeoutMillis: 5000 });
+    const lost = (err?: Error) => {
+      if (err) this.opts.log.warn({ err, relay: this.opts.name }, 'outbox relay connection lost; reconnecting');
+      if (this.session !== client) return;
+      this.session = undefined;
+      this.leader = false; // the session lock died with the connection
+      this.wake?.();
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    client.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
+    try {
+      await client.connect();
+      await client.query('LISTEN outbox');
+    } catch (err) {
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    return client;
+  }
+
+  private async tryLock(): Promise<boolean> {
+    const s = await this.ensureSession();
+    const r = await this.exclusive(() => s.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [`outbox-relay:${this.opts.name}`]));
+    // Only meaningful if the session that took the lock is still ours.
+    return r.rows[0].ok === true && this.session === s;
   }
 
   private async run(): Promise<void> {
     const poll = this.opts.pollIntervalMs ?? 1000;
+    let failures = 0;
     while (this.running) {
       try {
-        if (!this.leader) {
-          const r = await this.listener!.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [`outbox-relay:${this.opts.name}`]);
-          this.leader = r.rows[0].ok === true;
-        }
+        await this.ensureSession();
+        if (!this.leader) this.leader = await this.tryLock();
         if (this.leader) {
           this.notified = false;
-          const n = await this.drainBatch();
+          const n = await this.exclusive(() => this.drainBatch());
+          failures = 0;
           // A full batch may have left more behind; a NOTIFY during the batch means a commit our
           // claim may not have seen. Either way go again instead of sleeping until the next poll.
           if (n >= (this.opts.batchSize ?? 500) || this.notified) continue;
-        }
+        } else failures = 0;
       } catch (err) {
-        this.opts.log.error({ err }, 'outbox relay batch failed; will retry');
+        failures++;
+        if (!(err instanceof LeadershipLost)) this.opts.log.error({ err, relay: this.opts.name }, 'outbox relay batch failed; will retry');
       }
+      if (!this.running) break;
+      // No session: back off (100 ms, doubling, capped) before reconnecting. Otherwise wait for NOTIFY.
+      const delay = !this.session
+        ? Math.min(this.opts.maxReconnectDelayMs ?? 5000, 100 * 2 ** Math.min(failures, 6))
+        : failures
+          ? Math.min(poll, 100 * 2 ** Math.min(failures, 6))
+          : this.leader
+            ? poll
+            : poll * 5;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.leader ? poll : poll * 5);
+        const t = setTimeout(resolve, delay);
         this.wake = () => {
           clearTimeout(t);
           resolve();
@@ -117,12 +214,61 @@ export class OutboxRelay {
   }
 
   /**
-   * One batch in three round trips: BEGIN + relay flag; claim-and-delete the oldest rows (skipping
-   * rows another transaction holds); publish, then COMMIT. A failed publish rolls back, so the rows
-   * come back for the next attempt; a crash after Kafka's ack republishes them (consumers dedupe).
+   * `outbox_lag_seconds` from the oldest unpublished row's age (not the last batch's), on its own
+   * small connection so a publish stuck in a broker outage cannot freeze it. A failed sample sets
+   * the gauge to NaN and `outbox_lag_stale` to 1: stale, never a reassuring zero.
+   */
+  private async sampleLag(): Promise<void> {
+    const metrics = this.opts.metrics;
+    if (!metrics || this.sampling || !this.running) return;
+    this.sampling = true;
+    try {
+      if (!this.lagClient) {
+        const c = new Client({ connectionString: this.opts.databaseUrl, application_name: `${this.opts.name}-outbox-lag`, connectionTimeoutMillis: 5000, statement_timeout: 5000 });
+        c.on('error', (err) => {
+          this.opts.log.warn({ err, relay: this.opts.name }, 'outbox lag connection lost');
+          if (this.lagClient === c) this.lagClient = undefined;
+        });
+        c.on('end', () => {
+          if (this.lagClient === c) this.lagClient = undefined;
+        });
+        this.lagClient = c;
+        try {
+          await c.connect();
+        } catch (err) {
+          this.lagClient = undefined;
+          throw err;
+        }
+      }
+      const c = this.lagClient;
+      const r = await c.query<{ age: number | null }>(
+        `BEGIN; SELECT set_config('app.outbox_relay', 'on', true);
+         SELECT extract(epoch FROM clock_timestamp() - created_at)::float8 AS age FROM outbox ORDER BY id LIMIT 1; COMMIT`,
+      );
+      const rows = (Array.isArray(r) ? r[2]?.rows : r.rows) as { age: number | null }[] | undefined;
+      metrics.outboxLag.set(Math.max(0, rows?.[0]?.age ?? 0));
+      metrics.outboxLagStale.set(0);
+    } catch (err) {
+      metrics.outboxLag.set(Number.NaN);
+      metrics.outboxLagStale.set(1);
+      this.opts.log.warn({ err, relay: this.opts.name }, 'outbox lag sample failed');
+      const c = this.lagClient;
+      this.lagClient = undefined;
+      await c?.end().catch(() => undefined);
+    } finally {
+      this.sampling = false;
+    }
+  }
+
+  /**
+   * One batch in three round trips on the session that holds the leadership lock: BEGIN + relay
+   * flag; claim-and-delete the oldest rows; publish, then COMMIT. A failed publish rolls back, so
+   * the rows come back for the next attempt; a crash after Kafka's ack republishes them (consumers
+   * dedupe).
    */
   private async drainBatch(): Promise<number> {
-    const client = await this.pool.connect();
+    const client = this.session;
+    if (!client || !this.leader) throw new LeadershipLost('no session or not the leader');
     try {
       await client.query(`BEGIN; SELECT set_config('app.outbox_relay', 'on', true)`);
       const { rows } = await client.query<OutboxRow>(
@@ -131,11 +277,9 @@ export class OutboxRelay {
       );
       if (!rows.length) {
         await client.query('COMMIT');
-        this.opts.metrics?.outboxLag.set(0);
         return 0;
       }
       rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)); // RETURNING does not keep the claim's order
-      this.opts.metrics?.outboxLag.set((Date.now() - rows[0]!.created_at.getTime()) / 1000);
       const events: OutboxEvent[] = rows.map((r) => ({
         eventId: r.event_id,
         tenantId: r.tenant_id,
@@ -148,15 +292,16 @@ export class OutboxRelay {
         time: r.created_at.toISOString(),
         traceparent: r.traceparent,
       }));
+      // Fence: the claim above ran in the lock-holding session; if that session is gone now, its
+      // transaction (and the lock) are gone too and another relay may own these rows: do not publish.
+      if (this.session !== client) throw new LeadershipLost('session lost before publish');
       await this.opts.transport.publish(events.map(toTransportMessage));
       await client.query('COMMIT');
       for (const e of events) this.opts.metrics?.eventsPublished.inc({ topic: e.topic });
       return rows.length;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (this.session === client) await client.query('ROLLBACK').catch(() => undefined);
       throw err;
-    } finally {
-      client.release();
     }
   }
 }

@@ -27,6 +27,8 @@ import { faultInjection, parseFaultSpec } from './fault-injection';
 import { serviceSdlGuard, subgraphProtection } from './subgraph-defence';
 import { inputHygienePlugin } from './input-hygiene';
 import { graphqlHttpStatusPlugin, httpErrorHandler, jsonBody, parseCorsOrigins, parseTrustProxy, securityMiddleware } from './front-door';
+import { HttpDrain } from './http-drain';
+import { consumerLagSampler, transportReadiness } from './health';
 import type { Subscription, Transport } from './transport/transport';
 
 /** Everything a resolver may touch: who is calling, and a tenant-scoped transaction. */
@@ -126,17 +128,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   }
 
   // consumer_lag_messages: sampled, not per message (a broker round trip per group and topic).
-  const sampleLag = async () => {
-    for (const c of consumerDefs) {
-      for (const topic of c.topics) {
-        try {
-          metrics.consumerLag.set({ topic, group: c.group }, await transport.lag(c.group, topic));
-        } catch (err) {
-          log.warn({ err, topic, group: c.group }, 'consumer lag sample failed');
-        }
-      }
-    }
-  };
+  const sampleLag = consumerLagSampler(consumerDefs, transport, metrics, log);
   await sampleLag();
   const lagTimer = setInterval(() => void sampleLag(), config.CONSUMER_LAG_SAMPLE_MS);
   lagTimer.unref();
@@ -145,6 +137,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;
+  const drain = new HttpDrain(httpServer, { graceMs: config.DRAIN_GRACE_MS ?? (config.NODE_ENV === 'production' ? 5000 : 0), timeoutMs: config.DRAIN_TIMEOUT_MS });
   const production = config.NODE_ENV === 'production';
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   app.use(...securityMiddleware({ corsOrigins: parseCorsOrigins(config.CORS_ORIGINS, production), production }));
@@ -176,7 +169,8 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
     res.json({ status: 'ok', service: def.name });
   });
   app.get('/ready', async (_req, res) => {
-    const checks: Record<string, boolean> = { accepting: ready, transport: transport.isConnected() };
+    const broker = transportReadiness(transport, config.TRANSPORT_UNREACHABLE_AFTER_MS, metrics);
+    const checks: Record<string, boolean> = { accepting: ready && !drain.draining, transport: transport.isConnected() && broker.ok };
     try {
       await ds.query('SELECT 1');
       checks.database = true;
@@ -185,8 +179,10 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
       checks.database = false;
       checks.migrations = false;
     }
-    const ok = Object.values(checks).every(Boolean);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
+    // A broker outage alone degrades (the outbox keeps accepting writes) unless READY_REQUIRES_TRANSPORT.
+    const degraded = !checks.transport && config.READY_REQUIRES_TRANSPORT !== 'true';
+    const ok = Object.entries(checks).every(([k, v]) => v || (k === 'transport' && degraded));
+    res.status(ok ? 200 : 503).json({ status: !ok ? 'not ready' : degraded ? 'degraded' : 'ready', checks, ...(degraded ? { transportUnreachableSeconds: broker.unreachableSeconds } : {}) });
   });
 
   def.routes?.(app, runtime);
@@ -237,7 +233,8 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
     (stopping ??= (async () => {
       ready = false;
       clearInterval(lagTimer);
-      await apollo.stop(); // drains in-flight requests and closes the HTTP server
+      await drain.drain(); // /ready 503, grace period, in-flight requests finish, keep-alive sockets close
+      await apollo.stop();
       for (const s of subscriptions) await s.stop();
       await relay.stop(); // publishes what is already committed
       await ds.destroy();

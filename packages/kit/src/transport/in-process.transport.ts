@@ -1,4 +1,4 @@
-import type { MessageHandler, Subscription, Transport, TransportMessage } from './transport';
+import type { MessageHandler, Subscription, Transport, TransportHealth, TransportMessage } from './transport';
 
 interface Group {
   handler: MessageHandler;
@@ -28,6 +28,10 @@ export class InProcessTransport implements Transport {
 
   isConnected(): boolean {
     return this.connected;
+  }
+
+  health(): TransportHealth {
+    return { reachable: this.connected };
   }
 
   async publish(messages: TransportMessage[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer, type IHeaders } from 'kafkajs';
 import type { Logger } from 'pino';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
-import type { MessageHandler, Subscription, Transport, TransportMessage } from './transport';
+import type { MessageHandler, Subscription, Transport, TransportHealth, TransportMessage } from './transport';
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -14,12 +14,22 @@ export interface KafkaTransportOptions {
    * environment sharing a cluster). Handlers still see the unprefixed topic.
    */
   topicPrefix?: string;
+  /** How often the broker is probed for reachability (default 2 s; 0 disables the probe). */
+  probeIntervalMs?: number;
+  /** A probe that takes longer than this counts as unreachable (default 3 s). */
+  probeTimeoutMs?: number;
 }
 
 /** Metadata still settling right after topic creation: worth a few retries with backoff. */
 const isRetriableKafkaError = (err: unknown): boolean => {
   const e = err as { retriable?: boolean; type?: string; message?: string };
   return e.retriable === true || /UNKNOWN_TOPIC_OR_PARTITION|LEADER_NOT_AVAILABLE/.test(`${e.type ?? ''} ${e.message ?? ''}`);
+};
+/** Errors that mean "the broker did not answer" (as opposed to a refused request). */
+const isConnectionError = (err: unknown): boolean => {
+  const e = err as { name?: string; message?: string; cause?: unknown };
+  return /KafkaJSConnectionError|KafkaJSNumberOfRetriesExceeded|KafkaJSRequestTimeoutError|KafkaJSBrokerNotFound|KafkaJSLockTimeout/.test(e.name ?? '') ||
+    /ECONNREFUSED|ECONNRESET|Connection (timeout|error|closed)|not connected|timed out/i.test(e.message ?? '');
 };
 const topicRetry = retry(handleWhen(isRetriableKafkaError), { maxAttempts: 5, backoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 3000 }) });
 
@@ -42,6 +52,9 @@ export class KafkaTransport implements Transport {
   private readonly knownTopics = new Set<string>();
   private connected = false;
   private readonly prefix: string;
+  private unreachableSince?: number;
+  private probeTimer?: NodeJS.Timeout;
+  private probing = false;
 
   constructor(private readonly opts: KafkaTransportOptions) {
     this.prefix = opts.topicPrefix ?? '';
@@ -74,10 +87,65 @@ export class KafkaTransport implements Transport {
     });
     await this.producer.connect();
     this.connected = true;
+    this.unreachableSince = undefined;
+    const every = this.opts.probeIntervalMs ?? 2000;
+    if (every > 0) {
+      this.probeTimer = setInterval(() => void this.probe(), every);
+      this.probeTimer.unref();
+    }
   }
 
   isConnected(): boolean {
     return this.connected;
+  }
+
+  health(): TransportHealth {
+    if (!this.connected) return { reachable: false, unreachableSince: this.unreachableSince ?? Date.now() };
+    return this.unreachableSince === undefined ? { reachable: true } : { reachable: false, unreachableSince: this.unreachableSince };
+  }
+
+  private markReachable(ok: boolean): void {
+    if (ok) this.unreachableSince = undefined;
+    else this.unreachableSince ??= Date.now();
+  }
+
+  /**
+   * A cheap metadata round trip to the cluster, bounded in time: kafkajs would otherwise keep
+   * retrying for tens of seconds, and `isConnected()` alone stays true through a broker outage.
+   */
+  private async probe(): Promise<void> {
+    if (this.probing || !this.admin || !this.connected) return;
+    this.probing = true;
+    const timeoutMs = this.opts.probeTimeoutMs ?? 3000;
+    const bounded = <T>(p: Promise<T>): Promise<T> => {
+      p.catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('kafka probe timed out')), timeoutMs)))]).finally(() => clearTimeout(timer));
+    };
+    try {
+      if (this.unreachableSince === undefined) {
+        await bounded(this.admin.describeCluster());
+      } else {
+        // After an outage a fresh admin client (new connections, fresh metadata) tells the truth;
+        // the old one can stay wedged on connections to the broker that went away.
+        const fresh = this.kafka.admin();
+        try {
+          await bounded(fresh.connect());
+          await bounded(fresh.describeCluster());
+        } catch (err) {
+          void fresh.disconnect().catch(() => undefined);
+          throw err;
+        }
+        const old = this.admin;
+        this.admin = fresh;
+        void old.disconnect().catch(() => undefined);
+      }
+      this.markReachable(true);
+    } catch {
+      this.markReachable(false);
+    } finally {
+      this.probing = false;
+    }
   }
 
   /** Creates topics that do not exist yet (each with its `.dlq`), so publish and subscribe never race auto-creation. */
@@ -112,13 +180,19 @@ export class KafkaTransport implements Transport {
       if (list) list.push(m);
       else byTopic.set(m.topic, [m]);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, ms]) => ({
-        topic: this.prefix + topic,
-        messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-      })),
-    });
+    try {
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, ms]) => ({
+          topic: this.prefix + topic,
+          messages: ms.map((m) => ({ key: m.key, value: m.tombstone ? null : m.value, headers: m.headers })),
+        })),
+      });
+    } catch (err) {
+      if (isConnectionError(err)) this.markReachable(false);
+      throw err;
+    }
+    this.markReachable(true);
   }
 
   async subscribe(groupId: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
@@ -134,7 +208,8 @@ export class KafkaTransport implements Transport {
           const s = headerString(v);
           if (s !== undefined) headers[k] = s;
         }
-        await handler({ topic: topic.slice(this.prefix.length), key: message.key?.toString('utf8') ?? '', value: message.value?.toString('utf8') ?? '', headers });
+        // A tombstone (null value) stays null: the consumer dead-letters it unchanged.
+        await handler({ topic: topic.slice(this.prefix.length), key: message.key?.toString('utf8') ?? '', value: message.value?.toString('utf8') ?? '', headers, ...(message.value === null ? { tombstone: true } : {}) });
       },
     });
     await joined;
@@ -163,6 +238,7 @@ export class KafkaTransport implements Transport {
 
   async close(): Promise<void> {
     this.connected = false;
+    clearInterval(this.probeTimer);
     await Promise.all([...this.consumers].map((c) => c.disconnect()));
     this.consumers.clear();
     await this.producer?.disconnect();

@@ -4,6 +4,14 @@ export interface TransportMessage {
   key: string;
   value: string;
   headers: Record<string, string>;
+  /** A Kafka tombstone (null value; `value` is then ''): published as null again, e.g. into a DLQ. */
+  tombstone?: boolean;
+}
+
+/** Whether the broker answers: `unreachableSince` is when it stopped (epoch ms), unset while it does. */
+export interface TransportHealth {
+  reachable: boolean;
+  unreachableSince?: number;
 }
 
 export type MessageHandler = (message: TransportMessage) => Promise<void>;
@@ -27,5 +35,7 @@ export interface Transport {
   /** Messages in `topic` not yet handled by `groupId` (consumer lag). */
   lag(groupId: string, topic: string): Promise<number>;
   isConnected(): boolean;
+  /** Broker reachability as last observed (probes and publishes); readiness and metrics use it. */
+  health(): TransportHealth;
   close(): Promise<void>;
 }
