@@ -136,18 +136,19 @@ function instrument(transport: KafkaTransport) {
 }
 
 /**
- * Times the relay's own SQL by wrapping the clients its (private) pool hands out. The kit's relay
+ * Times the relay's own SQL by wrapping the session connection it opens (a private method). The kit's relay
  * runs each batch as three round trips: `BEGIN; SELECT set_config(…)`, the claim-and-delete
  * `DELETE … RETURNING *`, and (after the Kafka publish) `COMMIT` — or `ROLLBACK` after a failure.
  */
 function timeRelaySql(relay: Relay) {
   const totals = { beginMs: 0, claimDeleteMs: 0, commitMs: 0, otherMs: 0, drains: 0, otherQueries: 0 };
-  const pool = (relay as unknown as { pool: { connect(): Promise<PoolClient> } }).pool;
-  if (!pool || typeof pool.connect !== 'function') throw new Error('OutboxRelay has no `pool` any more: adapt timeRelaySql');
-  const connect = pool.connect.bind(pool);
+  // Since ADR 0006 the relay runs everything on one session connection it opens itself.
+  const r = relay as unknown as { newSession(): Promise<PoolClient> };
+  if (typeof r.newSession !== 'function') throw new Error('OutboxRelay has no `newSession` any more: adapt timeRelaySql');
+  const newSession = r.newSession.bind(relay);
   const wrapped = new WeakSet<PoolClient>();
-  pool.connect = async () => {
-    const client = await connect();
+  r.newSession = async () => {
+    const client = await newSession();
     if (!wrapped.has(client)) {
       wrapped.add(client);
       const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
