@@ -2,7 +2,7 @@
 // Kafka broker: the federated slice, idempotency, tenant isolation, event redelivery, poison
 // events, bad input and audit.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { KafkaTransport, toTransportMessage, type TransportMessage } from '@commonhold/kit';
+import { KafkaTransport, toTransportMessage, withTenant, type TransportMessage } from '@commonhold/kit';
 import { bearer, eventually, gql } from '@commonhold/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
 
@@ -65,6 +65,34 @@ describe('the federated slice', () => {
     });
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({ gift: { amount: { amountMinor: 2500 }, contact: { giving: { lifetimeTotal: { amountMinor: 2500 } }, volunteerProfile: { status: 'ACTIVE' } } } });
+  });
+
+  it('erases the volunteer projection’s copy of a contact’s name when fundraising erases the contact, and a redelivered contact.created cannot bring it back', async () => {
+    const contactId = await newContact(acme, { firstName: 'Grace', lastName: 'Hopper' });
+    const registerKey = key();
+    await eventually(async () => !(await acme(REGISTER, { input: { contactId, idempotencyKey: registerKey } })).errors);
+    const volunteers = platform.services.volunteers!.runtime.ds;
+    const row = async () =>
+      (await withTenant(volunteers, 'acme', (m) => m.query('SELECT first_name, last_name, erased_at FROM known_contacts WHERE contact_id = $1', [contactId])))[0];
+    expect(await row()).toMatchObject({ first_name: 'Grace', last_name: 'Hopper', erased_at: null });
+
+    const erased = await acme(`mutation($input: EraseContactInput!) { eraseContact(input: $input) { contact { id } } }`, { input: { contactId, reason: 'GDPR request ref 1', idempotencyKey: key() } });
+    expect(erased.errors).toBeUndefined();
+    const after = await eventually(async () => {
+      const r = await row();
+      return r?.erased_at ? r : undefined;
+    });
+    expect(after).toMatchObject({ first_name: '', last_name: '' });
+
+    // The old contact.created arriving again (redelivery, replay) leaves the erasure in place.
+    await platform.services.volunteers!.runtime.transport.publish([
+      toTransportMessage({ eventId: randomUUID(), tenantId: 'acme', topic: 'fundraising.contact', key: contactId, type: 'commonhold.fundraising.contact.created.v1', source: 'fundraising', subject: contactId, data: { contactId, firstName: 'Grace', lastName: 'Hopper' }, time: new Date().toISOString() }),
+    ]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await row()).toMatchObject({ first_name: '', last_name: '' });
+    // The volunteer profile itself (no personal data) is still there.
+    const profile = await acme(`query($id: ID!) { contact(id: $id) { volunteerProfile { status } } }`, { id: contactId });
+    expect(profile.data?.contact?.volunteerProfile).toEqual({ status: 'ACTIVE' });
   });
 
   it('keeps giving rollups across several gifts and currencies', async () => {

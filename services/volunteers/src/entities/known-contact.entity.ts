@@ -6,6 +6,8 @@ export interface KnownContactRow {
   firstName: string;
   lastName: string;
   learnedAt: Date;
+  /** Set when fundraising erased the contact (GDPR); the names are then blank. */
+  erasedAt: Date | null;
 }
 
 export const KnownContactEntity = new EntitySchema<KnownContactRow>({
@@ -17,5 +19,6 @@ export const KnownContactEntity = new EntitySchema<KnownContactRow>({
     firstName: { type: 'text', name: 'first_name' },
     lastName: { type: 'text', name: 'last_name' },
     learnedAt: { type: 'timestamptz', name: 'learned_at' },
+    erasedAt: { type: 'timestamptz', name: 'erased_at', nullable: true },
   },
 });
