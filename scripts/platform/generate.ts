@@ -6,6 +6,7 @@
 // charts/commonhold/generated/*. Generated between markers (the rest is hand-written):
 // charts/commonhold/{Chart.yaml,values.yaml,values-production.yaml}, skaffold.yaml,
 // k8s/overlays/{dev,prod}/kustomization.yaml, env.schema.example.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -326,14 +327,21 @@ async function main() {
   }
   const files = await generatedFiles();
   let changed = 0;
+  let changedKitRegistry = false;
   for (const f of files) {
     const path = join(REPO_ROOT, f.path);
     if (existsSync(path) && readFileSync(path, 'utf8') === f.content) continue;
     writeFileSync(path, f.content);
     changed++;
+    if (f.path === 'packages/kit/src/registry.generated.ts') changedKitRegistry = true;
     console.log(`wrote ${f.path}`);
   }
   console.log(`platform:generate: ${files.length} files, ${changed} changed`);
+  // SLO rules and dashboards are rendered from the kit's registry module as this process loaded
+  // it; when that module was just rewritten, render them again in a fresh process.
+  if (changedKitRegistry && !process.argv.includes('--second-pass')) {
+    execFileSync(process.execPath, ['--import', 'tsx', __filename, '--second-pass'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  }
 }
 
 if (require.main === module) {

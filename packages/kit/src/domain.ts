@@ -9,3 +9,4 @@ export * from './ids';
 export * from './validation';
 export * from './pagination';
 export * from './event-builders';
+export * from './csv-safe';

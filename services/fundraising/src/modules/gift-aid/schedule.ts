@@ -1,4 +1,4 @@
-import { stringifyCsvSafe } from '@commonhold/kit';
+import { stringifyCsvSafe } from '@commonhold/kit/domain';
 import { toNormalised } from 'postcode';
 import { hmrcDate, type IsoDate } from './dates';
 
