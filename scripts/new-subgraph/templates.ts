@@ -78,7 +78,7 @@ runServiceMain(${camel}Service, ${camel}ConfigSchema).catch((err) => {
 `,
     [`services/${name}/src/service.ts`]: `import { composeModules, DateTimeScalar, KitTables1763800000000, loadSubgraphSdl, type ServiceDefinition } from '@commonhold/kit';
 import { Create${pascal}${ts} } from './migrations/${ts}-create-${name}';
-import { notesModule } from './modules/notes/note.module';
+import { notesModule } from './modules/notes/notes.module';
 
 /** The ${name} subgraph: its modules, composed; the kit does the rest. */
 export const ${camel}Service: ServiceDefinition = {
@@ -245,7 +245,7 @@ export const noteResolvers: Resolvers = {
   },
 };
 `,
-    [`services/${name}/src/modules/notes/note.module.ts`]: `import { defineModule } from '@commonhold/kit';
+    [`services/${name}/src/modules/notes/notes.module.ts`]: `import { defineModule } from '@commonhold/kit';
 import { NoteEntity } from './note.entity';
 import { noteCreatedConsumer } from './note-created.consumer';
 import { noteResolvers } from './note.resolvers';
@@ -257,10 +257,9 @@ export const notesModule = defineModule({
   consumers: () => [noteCreatedConsumer],
 });
 `,
-    [`services/${name}/src/modules/notes/index.ts`]: `// What other modules may import from notes.
+    [`services/${name}/src/modules/notes/index.ts`]: `// What other modules may import from notes (never its resolvers or wiring: service.ts imports notes.module.ts).
 export { createNote } from './create-note';
 export { noteTitle } from './note';
-export { notesModule } from './note.module';
 `,
     [`services/${name}/test/support/index.ts`]: `// Shared support for ${name}'s tests: its factories and the GraphQL operations most specs use,
 // instead of a copy in each spec file (the generic helpers come from @commonhold/testing).
