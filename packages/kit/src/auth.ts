@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { unauthenticated } from './errors';
-import { scopeClaimSchema, type ScopeClaim } from './scope';
+import { isScopeClaim, type ScopeClaim } from './scope';
 
 /** Who is calling: from the JWT claims `sub`, `tid`, `roles`, `scope` (ARCHITECTURE §3). */
 export interface Principal {
@@ -17,7 +17,7 @@ const claimsSchema = z.object({
   sub: z.string().min(1),
   tid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'tenant id must be 1-64 of [A-Za-z0-9_-]'),
   roles: z.array(z.string()).default([]),
-  scope: scopeClaimSchema.default('global'),
+  scope: z.custom<ScopeClaim>(isScopeClaim, 'scope entries are building:<uuid>, apartment:<uuid> or vendor:<uuid>').default('global'),
 });
 
 export interface VerifierOptions {

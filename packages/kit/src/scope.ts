@@ -7,19 +7,22 @@
  * fences buildings, apartments and vendors the same way it fences tenants: a table opts in with
  * `scopeRlsSql`. Pure: no infrastructure is loaded from here.
  */
-import { z } from 'zod';
-
 export type ScopeKind = 'building' | 'apartment' | 'vendor';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const ENTRY = new RegExp(`^(building|apartment|vendor):(${UUID})$`);
 
-/** The claim as it travels: `'global'` or typed entries. At most 500 entries (a token stays small). */
-export const scopeClaimSchema = z.union([
-  z.literal('global'),
-  z.array(z.string().regex(ENTRY, 'scope entries are building:<uuid>, apartment:<uuid> or vendor:<uuid>')).min(1).max(500),
-]);
-export type ScopeClaim = z.infer<typeof scopeClaimSchema>;
+/** The claim as it travels: `'global'` or typed entries. */
+export type ScopeClaim = 'global' | string[];
+
+/** At most this many entries (a token stays small); an empty list is refused (say `global`). */
+export const MAX_SCOPE_ENTRIES = 500;
+
+/** Whether `v` is a valid claim: `'global'`, or 1–500 `building|apartment|vendor:<uuid>` entries. */
+export function isScopeClaim(v: unknown): v is ScopeClaim {
+  if (v === 'global') return true;
+  return Array.isArray(v) && v.length > 0 && v.length <= MAX_SCOPE_ENTRIES && v.every((e) => typeof e === 'string' && ENTRY.test(e));
+}
 
 /** The claim, parsed: a global caller, or the ids of each kind it may touch (lower-case uuids). */
 export interface AccessScope {
@@ -46,7 +49,8 @@ export function accessScope(claim: ScopeClaim): AccessScope {
 export function scopeClaim(s: { buildings?: string[]; apartments?: string[]; vendors?: string[] } | 'global'): ScopeClaim {
   if (s === 'global') return 'global';
   const claim = [...(s.buildings ?? []).map((id) => `building:${id}`), ...(s.apartments ?? []).map((id) => `apartment:${id}`), ...(s.vendors ?? []).map((id) => `vendor:${id}`)];
-  return scopeClaimSchema.parse(claim);
+  if (!isScopeClaim(claim)) throw new Error(`Invalid scope: ${JSON.stringify(claim)}`);
+  return claim;
 }
 
 /** What a row is keyed by; a caller may touch it if it is global or holds one of its keys. */
