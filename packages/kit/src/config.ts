@@ -43,6 +43,8 @@ export const baseConfigSchema = z.object({
   /** FAULT_INJECTION is refused under NODE_ENV=production unless this is true (a staging drill). */
   ALLOW_FAULT_INJECTION: z.enum(['true', 'false']).default('false'),
   CONSUMER_LAG_SAMPLE_MS: z.coerce.number().int().min(100).default(15_000),
+  /** How often the audit completeness checker runs (audit-check.ts); 0 turns the schedule off. */
+  AUDIT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
   /** Browser origins allowed by CORS, comma-separated; `http://host:*` allows any port without credentials. Unset: localhost outside production. */
   CORS_ORIGINS: z.string().optional(),
   /** Proxies whose X-Forwarded-For is believed: a hop count or a list of addresses/CIDRs. Unset: none. */

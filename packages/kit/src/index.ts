@@ -45,3 +45,5 @@ export * from './subgraph-defence';
 export * from './csv-safe';
 export * from './input-hygiene';
 export * from './scope';
+export * from './audit-check';
+export * from './kit-audit-check.migration';

@@ -17,13 +17,14 @@ import { requireFeature } from './flags';
 import { startConsumer, type ConsumerDefinition } from './consumer';
 import { createDataSource, migrationsApplied, withTenant } from './db';
 import { accessScope } from './scope';
+import { AuditChecker, type AuditCheck } from './audit-check';
 import { formatError } from './errors';
 import type { EventRegistry } from './event-registry';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { OutboxRelay } from './outbox-relay';
 import { requestScope } from './request-context';
-import { mountHttpMetrics, requestScopeMiddleware } from './http-observability';
+import { mountAuditGaps, mountHttpMetrics, requestScopeMiddleware } from './http-observability';
 import { faultInjection, parseFaultSpec } from './fault-injection';
 import { serviceSdlGuard, subgraphProtection } from './subgraph-defence';
 import { inputHygienePlugin } from './input-hygiene';
@@ -69,6 +70,8 @@ export interface ServiceDefinition {
    * bodies (webhooks need the raw bytes to verify a signature) and authenticate their own callers.
    */
   routes?: (app: express.Express, rt: ServiceRuntime) => void;
+  /** Audit completeness checks of its financial side effects, run on a schedule (audit-check.ts). */
+  auditChecks?: AuditCheck[];
 }
 
 export interface StartOptions {
@@ -86,6 +89,8 @@ export interface RunningService {
   port: number;
   runtime: ServiceRuntime;
   relay: OutboxRelay;
+  /** The audit completeness checker (runs on its schedule; `run()` for a pass now). */
+  auditChecker: AuditChecker;
   /** Drains requests, stops consumers, flushes the outbox, closes the pool (what SIGTERM does). */
   stop(): Promise<void>;
 }
@@ -134,6 +139,13 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const lagTimer = setInterval(() => void sampleLag(), config.CONSUMER_LAG_SAMPLE_MS);
   lagTimer.unref();
 
+  const auditChecker = new AuditChecker({ ds, checks: def.auditChecks ?? [], metrics, log });
+  const auditTimer =
+    config.AUDIT_CHECK_INTERVAL_MS > 0 && def.auditChecks?.length
+      ? setInterval(() => auditChecker.run().catch((err) => log.warn({ err }, 'audit check failed')), config.AUDIT_CHECK_INTERVAL_MS)
+      : undefined;
+  auditTimer?.unref();
+
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -166,6 +178,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
 
   let ready = true;
   mountHttpMetrics(app, metrics, { token: config.METRICS_TOKEN });
+  mountAuditGaps(app, auditChecker, { token: config.METRICS_TOKEN });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: def.name });
   });
@@ -235,6 +248,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
     (stopping ??= (async () => {
       ready = false;
       clearInterval(lagTimer);
+      clearInterval(auditTimer);
       await drain.drain(); // /ready 503, grace period, in-flight requests finish, keep-alive sockets close
       await apollo.stop();
       for (const s of subscriptions) await s.stop();
@@ -242,5 +256,5 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
       await ds.destroy();
       log.info(`${def.name} stopped`);
     })());
-  return { url: `http://127.0.0.1:${port}/graphql`, port, runtime, relay, stop };
+  return { url: `http://127.0.0.1:${port}/graphql`, port, runtime, relay, auditChecker, stop };
 }
