@@ -46,4 +46,5 @@ export * from './csv-safe';
 export * from './input-hygiene';
 export * from './scope';
 export * from './audit-check';
-export * from './kit-audit-check.migration';
+export * from './kit-follow-ups.migration';
+export * from './secrets';

@@ -18,6 +18,7 @@ import { startConsumer, type ConsumerDefinition } from './consumer';
 import { createDataSource, migrationsApplied, withTenant } from './db';
 import { accessScope } from './scope';
 import { AuditChecker, type AuditCheck } from './audit-check';
+import { DEV_KEK, parseKeyring, TenantSecrets } from './secrets';
 import { formatError } from './errors';
 import type { EventRegistry } from './event-registry';
 import { createLogger, type Logger } from './logger';
@@ -55,6 +56,8 @@ export interface ServiceRuntime {
   metrics: Metrics;
   /** The verifier the subgraph's GraphQL endpoint uses, for extra routes that need a caller's token. */
   verifyToken: TokenVerifier;
+  /** Seals and opens tenants' secrets at rest (envelope encryption, secrets.ts). */
+  secrets: TenantSecrets;
 }
 
 /** A subgraph is its name, SDL, resolvers, tables and consumers; the kit does the rest. */
@@ -121,7 +124,17 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const ds = createDataSource({ url: config.DATABASE_URL, entities: def.entities, migrations: def.migrations, applicationName: def.name });
   await ds.initialize();
   if (!transport.isConnected()) await transport.connect();
-  const runtime: ServiceRuntime = { name: def.name, config, ds, transport, registry, log, metrics, verifyToken: opts.verifyToken };
+  if (config.NODE_ENV === 'production' && !config.SECRETS_KEKS) throw new Error('SECRETS_KEKS is required in production (docs/runbooks/secrets.md)');
+  const secrets = new TenantSecrets(parseKeyring(config.SECRETS_KEKS ?? DEV_KEK));
+  const runtime: ServiceRuntime = { name: def.name, config, ds, transport, registry, log, metrics, verifyToken: opts.verifyToken, secrets };
+  // A KEK rotation: data keys move under the first key of SECRETS_KEKS (in the background).
+  void secrets
+    .rewrapAll(ds)
+    .then(async (moved) => {
+      if (moved) log.info(`rewrapped ${moved} data key(s) under the current key-encryption key`);
+      metrics.secretsOnOldKek.set(await secrets.onOldKek(ds));
+    })
+    .catch((err) => log.warn({ err }, 'rewrapping data keys failed; old key-encryption keys must stay listed'));
 
   const relay = new OutboxRelay({ databaseUrl: config.DATABASE_URL, transport, log, metrics, batchSize: config.OUTBOX_BATCH_SIZE, name: def.name });
   await relay.start();

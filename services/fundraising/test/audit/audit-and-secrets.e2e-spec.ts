@@ -1,7 +1,8 @@
-// NC-NFR-03: every financial side effect has an audit event carrying a trace id. Side effects made
+// Financial controls. NC-NFR-03: every financial side effect has an audit event carrying a trace id. Side effects made
 // through the gateway are all covered; removing an audit row, or its trace id, is found by the
 // checker and reported in the metric, on /audit-gaps and per tenant (and another tenant's clean
 // data is not reported).
+// Secrets at rest: payment-provider credentials are stored sealed (envelope encryption).
 import { Client } from 'pg';
 import type { AuditReport } from '@commonhold/kit';
 import { adminUrl } from '@commonhold/testing';
@@ -82,4 +83,21 @@ it('finds no gap after side effects made through the API, and reports removed au
   // The operator's list: the last pass over HTTP.
   const listed = (await (await fetch(`${base()}/audit-gaps`)).json()) as AuditReport;
   expect(gapsOf(listed, a)).toEqual(gapsOf(report, a));
+});
+
+it('stores payment-provider secrets sealed: the database holds no plaintext, the API never returns them', async () => {
+  const tenant = tenantName('sealed');
+  const as = platform.as(tenant);
+  const apiKey = `sk_test_${idempotencyKey()}`;
+  const webhookSecret = `whsec_${idempotencyKey()}`;
+  const r = await ok(as, `mutation($input: ConfigurePaymentProviderInput!) { configurePaymentProvider(input: $input) { account { provider webhookSecretSet apiKeySet } } }`, {
+    input: { provider: 'STRIPE', environment: 'SANDBOX', apiKey, webhookSecret, idempotencyKey: idempotencyKey() },
+  });
+  expect(r.configurePaymentProvider.account).toEqual({ provider: 'STRIPE', webhookSecretSet: true, apiKeySet: true });
+  const [row] = await tenantRows(platform, 'fundraising', tenant, `SELECT webhook_secret, api_key FROM payment_provider_accounts`);
+  expect(row!.api_key).toMatch(/^chs1\./);
+  expect(row!.webhook_secret).toMatch(/^chs1\./);
+  const everything = JSON.stringify(await tenantRows(platform, 'fundraising', tenant, `SELECT p.*, (SELECT json_agg(a) FROM audit_events a) AS audit, (SELECT json_agg(k) FROM kit_data_keys k) AS keys FROM payment_provider_accounts p`));
+  expect(everything).not.toContain(apiKey);
+  expect(everything).not.toContain(webhookSecret);
 });

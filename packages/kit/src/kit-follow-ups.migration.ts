@@ -48,3 +48,25 @@ export const KitAuditCheck1790000000100 = sqlMigration(
     'DROP TABLE IF EXISTS kit_tenants',
   ],
 );
+
+/** Data keys, wrapped; one current (not retired) per tenant. */
+export const KitSecrets1790000000200 = sqlMigration(
+  'KitSecrets1790000000200',
+  [
+    `CREATE TABLE kit_data_keys (
+      tenant_id text NOT NULL,
+      id uuid PRIMARY KEY,
+      kek_id text NOT NULL,
+      wrapped text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+      retired_at timestamptz
+    )`,
+    `CREATE UNIQUE INDEX kit_data_keys_current ON kit_data_keys (tenant_id) WHERE retired_at IS NULL`,
+    `CREATE TRIGGER kit_data_keys_note_tenant AFTER INSERT ON kit_data_keys FOR EACH STATEMENT EXECUTE FUNCTION kit_note_tenant()`,
+    // tenantRlsSql('kit_data_keys'), spelled out: db.ts loads the kit's migrations, so this file cannot import it.
+    `ALTER TABLE kit_data_keys ENABLE ROW LEVEL SECURITY`,
+    `ALTER TABLE kit_data_keys FORCE ROW LEVEL SECURITY`,
+    `CREATE POLICY kit_data_keys_tenant_isolation ON kit_data_keys USING (tenant_id = current_setting('app.tenant_id', true)) WITH CHECK (tenant_id = current_setting('app.tenant_id', true))`,
+  ],
+  ['DROP TABLE IF EXISTS kit_data_keys'],
+);
