@@ -3,6 +3,7 @@
 // processing can match it), failures classified transient or permanent.
 import { createHash } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { classifySmtpFailure, type SmtpFailure } from '../retry-classification';
 import type { ChannelResult } from '../channel';
 
@@ -46,7 +47,7 @@ export class SmtpEmailSender {
   private readonly transport: Transporter;
   constructor(private readonly options: SmtpEmailSenderOptions) {
     const timeout = options.timeoutMs ?? 10_000;
-    this.transport = nodemailer.createTransport({ url: options.url, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout } as nodemailer.TransportOptions);
+    this.transport = nodemailer.createTransport({ url: options.url, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout } as SMTPTransport.Options);
   }
 
   /** Hands one message to the relay; `sent` means the relay accepted it (250 after DATA). */

@@ -90,7 +90,7 @@ export interface LetterSink {
  */
 export class DirectoryLetterSink implements LetterSink {
   constructor(private readonly dir: string) {}
-  async submit(input: { idempotencyKey: string; tenantId: string; pdf: Buffer }): Promise<ChannelResult> {
+  async submit(input: { idempotencyKey: string; tenantId: string; pdf: Buffer; recipient: PostalAddress }): Promise<ChannelResult> {
     const tenantDir = join(this.dir, input.tenantId.replace(/[^A-Za-z0-9_-]/g, '_'));
     const name = `${createHash('sha256').update(input.idempotencyKey).digest('hex').slice(0, 40)}.pdf`;
     try {

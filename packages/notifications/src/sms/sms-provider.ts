@@ -26,6 +26,8 @@ export interface SmsStatusReport {
   /** Ours; undefined when the provider's status says nothing new (e.g. `receiving`). */
   status: DeliveryStatus | undefined;
   errorCode?: string;
+  /** The callback URL's own query parameters (covered by the signature), e.g. our delivery reference. */
+  callbackQuery?: Record<string, string>;
 }
 
 export const E164 = /^\+[1-9]\d{6,14}$/;

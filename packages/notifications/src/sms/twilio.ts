@@ -105,6 +105,7 @@ export class InvalidSignatureError extends Error {
 export function verifyTwilioStatusCallback(authToken: string, input: { url: string; params: Record<string, string>; signature: string | undefined }): SmsStatusReport {
   if (!input.signature) throw new InvalidSignatureError('missing X-Twilio-Signature');
   if (!validateRequest(authToken, input.signature, input.url, input.params)) throw new InvalidSignatureError('X-Twilio-Signature does not match');
+  const query = new URL(input.url).searchParams;
   const sid = input.params.MessageSid ?? input.params.SmsSid;
   const providerStatus = input.params.MessageStatus ?? input.params.SmsStatus;
   if (!sid || !providerStatus) throw new InvalidSignatureError('signed, but not a message status callback (no MessageSid/MessageStatus)');
@@ -114,6 +115,7 @@ export function verifyTwilioStatusCallback(authToken: string, input: { url: stri
     providerStatus,
     status: twilioStatusToOurs(providerStatus),
     ...(input.params.ErrorCode ? { errorCode: `twilio_${input.params.ErrorCode}` } : {}),
+    ...(query.size ? { callbackQuery: Object.fromEntries(query) } : {}),
   };
 }
 

@@ -77,6 +77,8 @@ describe('renderTemplate', () => {
   it.each([
     ['a top-level variable', { owner: { name: 'x' }, amountMinor: 1, currency: 'EUR' }, 'subject', 'apartment'],
     ['a nested variable, named by its full path', { apartment: 'A', owner: {}, amountMinor: 1, currency: 'EUR' }, 'text', 'owner.name'],
+    ['an undefined variable', { apartment: undefined, owner: { name: 'x' }, amountMinor: 1, currency: 'EUR' }, 'subject', 'apartment'],
+    ['a null variable (an erased name)', { apartment: 'A', owner: { name: null }, amountMinor: 1, currency: 'EUR' }, 'text', 'owner.name'],
     ['a nested variable whose parent is missing', { apartment: 'A', amountMinor: 1, currency: 'EUR' }, 'text', 'owner.name'],
   ])('refuses %s instead of rendering a blank', (_name, d, part, variable) => {
     let err: unknown;

@@ -159,13 +159,23 @@ function variableAt(source: string, err: { lineNumber?: number; column?: number;
   return at?.[0] ?? /"([^"]+)" not defined/.exec(err.message)?.[1] ?? 'unknown';
 }
 
+/** Drops null and undefined members (deeply, plain objects and arrays only): to a template they are missing. */
+function withoutEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmpty);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, withoutEmpty(v)]));
+  }
+  return value;
+}
+
 /**
  * Renders every part of a template. `{{#if x}}` marks a variable optional; any other reference
- * the data lacks is a MissingTemplateVariableError naming it. Text parts (subject, text) are not
+ * the data lacks — absent, undefined or null (an erased owner's name must not print as a blank) —
+ * is a MissingTemplateVariableError naming it. Text parts (subject, text) are not
  * HTML-escaped; the HTML part is.
  */
 export function renderTemplate(template: NotificationTemplate, data: Record<string, unknown>): RenderedMessage {
-  const root = { ...data, __locale: template.locale };
+  const root = { ...(withoutEmpty(data) as Record<string, unknown>), __locale: template.locale };
   const part = (which: 'subject' | 'text' | 'html', source: string) => {
     try {
       return compile(source, which === 'html')(root);
