@@ -26,6 +26,10 @@ export interface SmtpSinkOptions {
   rejectData?: (envelope: ReceivedMail['envelope']) => SmtpReply | undefined;
   /** Require AUTH PLAIN/LOGIN with these credentials (over plain TCP: tests only). */
   auth?: { user: string; pass: string };
+  /** Default 0: a free port. */
+  port?: number;
+  /** Called with every accepted message (the local mail catcher prints them). */
+  onMessage?: (mail: ReceivedMail) => void;
 }
 
 export interface SmtpSink {
@@ -42,7 +46,7 @@ function replyError(reply: SmtpReply): Error {
   return Object.assign(new Error(reply.message), { responseCode: reply.code });
 }
 
-/** Starts the sink on 127.0.0.1 and a free port. */
+/** Starts the sink on 127.0.0.1 (a free port unless `port` is given). */
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const waiters: Array<() => void> = [];
@@ -72,7 +76,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         const raw = Buffer.concat(chunks);
         simpleParser(raw).then(
           (parsed) => {
-            messages.push({ envelope, raw, parsed });
+            const mail = { envelope, raw, parsed };
+            messages.push(mail);
+            options.onMessage?.(mail);
             for (const w of waiters.splice(0)) w();
             callback(null);
           },
@@ -83,7 +89,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.server.address() as AddressInfo).port;
   const credentials = options.auth ? `${encodeURIComponent(options.auth.user)}:${encodeURIComponent(options.auth.pass)}@` : '';
