@@ -80,6 +80,17 @@ export class IdempotencyKeyReusedError extends Error {
   }
 }
 
+/**
+ * The conventional idempotency key of one reminder: `<runId>/<apartmentId>/<channel>/<step>`.
+ * Parts must not contain `/`, so two different reminders can never share a key.
+ */
+export function deliveryKey(parts: { runId: string; apartmentId: string; channel: Channel; step: number | string }): string {
+  const values = [parts.runId, parts.apartmentId, parts.channel, String(parts.step)];
+  const bad = values.find((v) => v === '' || v.includes('/'));
+  if (bad !== undefined) throw new NotificationInputError('idempotencyKey', `a key part must be non-empty and without "/": ${JSON.stringify(bad)}`);
+  return values.join('/');
+}
+
 /** The query parameter of an SMS status callback URL that names the delivery. */
 export const DELIVERY_REFERENCE_PARAM = 'd';
 
@@ -281,7 +292,7 @@ export class Notifier {
         if (!this.options.email) return failure('channel_not_configured', 'no email sender configured');
         if (!rendered.subject) return failure('template_missing_subject', `template "${rendered.template.name}" has no subject for email`);
         return this.options.email.send({
-          to: message.to.name ? `"${message.to.name.replace(/["\\]/g, '')}" <${message.to.address}>` : message.to.address,
+          to: message.to.name ? { name: message.to.name, address: message.to.address } : message.to.address,
           from: message.from,
           replyTo: message.replyTo,
           subject: rendered.subject,

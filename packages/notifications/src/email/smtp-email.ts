@@ -14,7 +14,8 @@ export interface EmailAttachment {
 }
 
 export interface EmailMessage {
-  to: string;
+  /** An address, `Name <address>`, or name and address apart (nodemailer encodes a non-ASCII name). */
+  to: string | { name: string; address: string };
   /** Defaults to the sender's configured `MAIL_FROM`. */
   from?: string;
   replyTo?: string;
