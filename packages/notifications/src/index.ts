@@ -7,6 +7,7 @@ export type { ChannelResult } from './channel';
 export * from './retry-classification';
 export * from './templates/template';
 export * from './email/smtp-email';
+export * from './email/dsn';
 export * from './sms/sms-provider';
 export * from './sms/twilio';
 export * from './letter/pdf-letter';

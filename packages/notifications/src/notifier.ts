@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ChannelResult } from './channel';
 import { advanceStatus, OUTCOMES, type Channel, type DeliveryError, type DeliveryStatus, type Outcome } from './delivery-status';
 import { InMemoryDeliveryStore, type DeliveryRecord, type DeliveryStore } from './delivery-store';
+import { dsnRecipientStatus, parseDeliveryStatusNotification } from './email/dsn';
 import type { EmailAttachment, EmailMessage } from './email/smtp-email';
 import { renderLetterPdf, type LetterSink, type PostalAddress } from './letter/pdf-letter';
 import type { DeliveryMetrics } from './metrics';
@@ -246,6 +247,29 @@ export class Notifier {
       ...(report.errorCode ? { errorCode: report.errorCode } : {}),
       ...(reference ? { reference } : {}),
     });
+  }
+
+  /**
+   * A delivery status notification received for our envelope sender (a bounce mailbox, an inbound
+   * SMTP route): matched to its email delivery by the original Message-ID, one report per
+   * recipient. Returns the records it changed or confirmed; [] when it is not a DSN of ours.
+   */
+  async applyEmailDsn(raw: Buffer | string): Promise<DeliveryRecord[]> {
+    const dsn = await parseDeliveryStatusNotification(raw);
+    if (!dsn?.originalMessageId) return [];
+    const out: DeliveryRecord[] = [];
+    for (const r of dsn.recipients) {
+      const record = await this.applyProviderReport({
+        channel: 'email',
+        provider: 'smtp',
+        providerMessageId: dsn.originalMessageId,
+        status: dsnRecipientStatus(r),
+        providerStatus: `${r.action} ${r.status}`.trim(),
+        ...(r.status ? { errorCode: `smtp_dsn_${r.status}` } : {}),
+      });
+      if (record) out.push(record);
+    }
+    return out;
   }
 
   /**
