@@ -6,6 +6,12 @@ import { createTestDatabase } from '@commonhold/testing';
 
 /** Tables allowed to lack `tenant_id`: bookkeeping, never tenant data. */
 const GLOBAL_TABLES = new Set(['schema_migrations']);
+/**
+ * Tables with `tenant_id` deliberately without RLS, and why. `kit_tenants` lists which tenants a
+ * service has data for (ids only), so the audit checker and key rewrapping can then work inside each
+ * tenant's RLS (ADR 0007).
+ */
+const TENANT_INDEX_TABLES = new Set(['kit_tenants']);
 
 describe.each(SERVICES.map((s) => [s.def.name, s.def] as const))('%s database', (_name, def) => {
   let owner: Client;
@@ -30,7 +36,10 @@ describe.each(SERVICES.map((s) => [s.def.name, s.def] as const))('%s database', 
              EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped) AS has_tenant
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')`);
-    const tenantTables = rows.filter((r) => r.has_tenant);
+    const tenantTables = rows.filter((r) => r.has_tenant && !TENANT_INDEX_TABLES.has(r.table));
+    // The index holds nothing but tenant ids: a column more would be tenant data outside RLS.
+    const { rows: indexColumns } = await owner.query(`SELECT attname FROM pg_attribute WHERE attrelid = 'kit_tenants'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`);
+    expect(indexColumns.map((c: { attname: string }) => c.attname)).toEqual(['tenant_id', 'first_seen']);
     expect(tenantTables.length).toBeGreaterThanOrEqual(5); // the kit's four plus the service's own
     const unprotected = tenantTables.filter((r) => !r.enabled || !r.forced || r.policies < 1).map((r) => r.table);
     expect(unprotected).toEqual([]);
