@@ -3,13 +3,14 @@ import './instrument'; // first: telemetry patches modules as they load
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger, createTokenVerifier, defaultSchemasDir, loadConfig, parseCorsOrigins, parseTrustProxy } from '@commonhold/kit';
+import { createLogger, logProcessWarnings, createTokenVerifier, defaultSchemasDir, loadConfig, parseCorsOrigins, parseTrustProxy } from '@commonhold/kit';
 import { gatewayConfigSchema, subgraphUrlsFromEnv } from './config';
 import { startGateway } from './gateway';
 
 async function main() {
   const config = loadConfig(gatewayConfigSchema);
   const log = createLogger('gateway', config.LOG_LEVEL);
+  logProcessWarnings(log);
   const gw = await startGateway({
     port: config.PORT,
     supergraphSdl: readFileSync(config.SUPERGRAPH_FILE ?? join(defaultSchemasDir(), 'supergraph.graphql'), 'utf8'),

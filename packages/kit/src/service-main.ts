@@ -3,7 +3,7 @@ import { createTokenVerifier } from './auth';
 import { loadConfig, type BaseConfig } from './config';
 import { migrate } from './db';
 import { defaultSchemasDir, EventRegistry } from './event-registry';
-import { createLogger } from './logger';
+import { createLogger, logProcessWarnings } from './logger';
 import { startService, type ServiceDefinition } from './server';
 import { createTransport } from './transport/create-transport';
 
@@ -24,6 +24,7 @@ export async function runServiceMain<S extends z.ZodType<BaseConfig>>(def: Servi
 async function run<S extends z.ZodType<BaseConfig>>(def: ServiceDefinition, schema: S, argv: string[]): Promise<void> {
   const config = loadConfig(schema);
   const log = createLogger(def.name, config.LOG_LEVEL);
+  logProcessWarnings(log);
   if (argv[2] === 'migrate') {
     const ran = await migrate(config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, def.migrations);
     log.info({ ran }, 'migrations applied');
