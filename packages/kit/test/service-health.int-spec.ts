@@ -142,10 +142,21 @@ describe('readiness and lag through a broker outage', () => {
         );
       }, { timeoutMs: 20_000 });
 
-      // Bring the broker back on its data so the service shuts down cleanly. Readiness returning to
-      // "ready" after a restart is NOT asserted: in this test it had not within 60 s (open finding,
-      // see the issue-10 hand-off note).
+      // The broker comes back on its data: readiness, the relay and the lag samples recover.
+      const back = Date.now();
       await broker.ensureBroker({ ...brokerOpts, keepData: true });
+      const recovered = await eventually(async () => {
+        const r = await ready();
+        return r.body.status === 'ready' ? r : undefined;
+      }, { timeoutMs: 60_000 });
+      expect(recovered.status).toBe(200);
+      expect(recovered.body.checks.transport).toBe(true);
+      await eventually(async () => {
+        const [{ n }] = await withTenant(ds, 'tenant-h', (m) => m.query(`SELECT count(*)::int AS n FROM outbox`));
+        const text = await metrics();
+        return n === 0 && metric(text, 'event_transport_up') === 1 && /consumer_lag_stale\{[^}]*group="health.things"[^}]*\} 0/.test(text);
+      }, { timeoutMs: 60_000 });
+      process.stdout.write(`broker restart → ready again in ${((Date.now() - back) / 1000).toFixed(1)} s\n`);
     } finally {
       await ds.destroy();
     }
