@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { drillPassed, FAULTS, resultsTable, runChaosDrill, summaryLine, type FaultName } from './distributed/chaos';
 import { broker, devKeys, localPostgres, ownBroker } from './distributed/infra';
-import { startDistributedStack, type DistributedStack } from './distributed/stack';
+import { freePort, startDistributedStack, type DistributedStack } from './distributed/stack';
 
 const log = (s: string) => process.stderr.write(`[chaos] ${s}\n`);
 
@@ -24,10 +24,12 @@ async function main(): Promise<number> {
   const faults = values.faults!.split(',').map((s) => s.trim()) as FaultName[];
   const bad = faults.filter((f) => !(FAULTS as readonly string[]).includes(f));
   if (bad.length) throw new Error(`unknown fault(s) ${bad.join(', ')}; known: ${FAULTS.join(', ')}`);
-  const port = Number(process.env.DRILL_KAFKA_PORT ?? 39392);
+  // Free ports (the ephemeral range can hold any fixed one); kept across the broker's restarts.
+  const port = Number(process.env.DRILL_KAFKA_PORT ?? (await freePort()));
+  const controllerPort = await freePort();
   const t0 = Date.now();
   const pg = await localPostgres(log);
-  const b = await ownBroker(port, false);
+  const b = await ownBroker(port, controllerPort, false);
   log(`PostgreSQL: ${pg.kind}; Kafka (the drill's own): ${b.brokers}`);
   const keys = await devKeys();
   const prefix = `commonhold_drill_${randomBytes(3).toString('hex')}_`;
@@ -49,8 +51,8 @@ async function main(): Promise<number> {
       adminUrl: pg.adminUrl,
       token: (t) => keys.token(t),
       restartBroker: async () => {
-        await broker.stopBroker({ port, controllerPort: port + 1, kill: true }); // kill -9
-        await ownBroker(port, true); // on its data: topics, offsets and messages survive
+        await broker.stopBroker({ port, controllerPort, kill: true }); // kill -9
+        await ownBroker(port, controllerPort, true); // on its data: topics, offsets and messages survive
       },
       faults,
       contactsPerFault: Number(values.contacts),

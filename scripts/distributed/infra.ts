@@ -59,12 +59,12 @@ export async function devKeys(): Promise<{ jwksFile: string; privateKeyFile: str
 }
 
 /** Starts (or restarts after a kill) a broker of this script on `port`, ignoring KAFKA_BROKERS. */
-export async function ownBroker(port: number, keepData: boolean): Promise<{ brokers: string; stop(): Promise<void> }> {
+export async function ownBroker(port: number, controllerPort: number, keepData: boolean): Promise<{ brokers: string; stop(): Promise<void> }> {
   const saved = process.env.KAFKA_BROKERS;
   delete process.env.KAFKA_BROKERS; // ensureBroker would otherwise hand back that cluster and start nothing
   try {
-    const b = await broker.ensureBroker({ port, controllerPort: port + 1, keepData, quiet: true });
-    return { brokers: b.brokers, stop: async () => void (await broker.stopBroker({ port, controllerPort: port + 1 })) };
+    const b = await broker.ensureBroker({ port, controllerPort, keepData, quiet: true });
+    return { brokers: b.brokers, stop: async () => void (await broker.stopBroker({ port, controllerPort })) };
   } finally {
     if (saved !== undefined) process.env.KAFKA_BROKERS = saved;
   }
