@@ -276,12 +276,12 @@ export async function runChaosDrill(o: DrillOptions): Promise<FaultResult[]> {
 export const drillPassed = (results: FaultResult[]): boolean => results.every((r) => r.lost === 0 && r.duplicated === 0 && r.failed === 0 && r.convergenceSeconds !== null);
 
 export function summaryLine(r: FaultResult): string {
-  return `${r.fault}: accepted ${r.accepted.contacts}+${r.accepted.gifts}, stored ${r.stored.contacts}+${r.stored.gifts}, projected ${r.projected}, rolled up ${r.rolledUp.gifts} gifts (${r.rolledUp.contactsMatching} contacts exact), lost ${r.lost}, duplicated ${r.duplicated}, failed ${r.failed}, retries ${r.retries}, INTERNAL ${r.internalErrors}, fault ${r.faultSeconds.toFixed(1)}s, converged ${r.convergenceSeconds === null ? 'NEVER' : `${r.convergenceSeconds.toFixed(1)}s`} after the load`;
+  return `${r.fault}: accepted ${r.accepted.contacts}+${r.accepted.gifts}, stored ${r.stored.contacts}+${r.stored.gifts}, projected ${r.projected}, rolled up ${r.rolledUp.gifts} gifts (${r.rolledUp.contactsMatching} contacts exact), lost ${r.lost}, duplicated ${r.duplicated}, failed ${r.failed}, retries ${r.retries}, INTERNAL ${r.internalErrors}, load ${r.loadSeconds.toFixed(1)}s, fault ${r.faultSeconds.toFixed(1)}s, converged ${r.convergenceSeconds === null ? 'NEVER' : `${r.convergenceSeconds.toFixed(1)}s`} after the load`;
 }
 
 /** A Markdown table of the results (for the runbook). */
 export function resultsTable(results: FaultResult[]): string {
-  const head = '| fault | accepted (contacts + gifts) | stored | projected | rolled up (gifts / contacts exact) | lost | duplicated | client retries | INTERNAL seen | fault took | converged after load |\n|---|---|---|---|---|---|---|---|---|---|---|';
-  const rows = results.map((r) => `| ${r.fault} | ${r.accepted.contacts} + ${r.accepted.gifts} | ${r.stored.contacts} + ${r.stored.gifts} | ${r.projected} | ${r.rolledUp.gifts} / ${r.rolledUp.contactsMatching} | ${r.lost} | ${r.duplicated} | ${r.retries} | ${r.internalErrors} | ${r.faultSeconds.toFixed(1)} s | ${r.convergenceSeconds === null ? 'never' : `${r.convergenceSeconds.toFixed(1)} s`} |`);
+  const head = '| fault | accepted (contacts + gifts) | stored | projected | rolled up (gifts / contacts exact) | lost | duplicated | client retries | INTERNAL seen | load took | fault took | converged after load |\n|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const rows = results.map((r) => `| ${r.fault} | ${r.accepted.contacts} + ${r.accepted.gifts} | ${r.stored.contacts} + ${r.stored.gifts} | ${r.projected} | ${r.rolledUp.gifts} / ${r.rolledUp.contactsMatching} | ${r.lost} | ${r.duplicated} | ${r.retries} | ${r.internalErrors} | ${r.loadSeconds.toFixed(1)} s | ${r.faultSeconds.toFixed(1)} s | ${r.convergenceSeconds === null ? 'never' : `${r.convergenceSeconds.toFixed(1)} s`} |`);
   return [head, ...rows].join('\n');
 }
