@@ -4,9 +4,11 @@
 // databases and exits 1 on any loss, duplicate, abandoned call or missed convergence.
 //   npm run drill:chaos -- [--faults kill-fundraising,broker-restart] [--contacts 120] [--gifts 2] [--concurrency 8] [--markdown]
 import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { drillPassed, FAULTS, resultsTable, runChaosDrill, summaryLine, type FaultName } from './distributed/chaos';
-import { broker, devKeys, localPostgres, ownBroker } from './distributed/infra';
+import { broker, dataDir, devKeys, localPostgres, ownBroker } from './distributed/infra';
 import { freePort, startDistributedStack, type DistributedStack } from './distributed/stack';
 
 const log = (s: string) => process.stderr.write(`[chaos] ${s}\n`);
@@ -33,6 +35,10 @@ async function main(): Promise<number> {
   log(`PostgreSQL: ${pg.kind}; Kafka (the drill's own): ${b.brokers}`);
   const keys = await devKeys();
   const prefix = `commonhold_drill_${randomBytes(3).toString('hex')}_`;
+  const logDir = join(dataDir(), 'drill-logs', prefix.slice(0, -1));
+  mkdirSync(logDir, { recursive: true });
+  const files = new Map<string, WriteStream>();
+  log(`process logs: ${logDir}/<name>.log`);
   let stack: DistributedStack | undefined;
   try {
     stack = await startDistributedStack({
@@ -43,6 +49,11 @@ async function main(): Promise<number> {
       jwksFile: keys.jwksFile,
       freePorts: true,
       logLevel: 'warn',
+      onLine: (name, line) => {
+        let f = files.get(name);
+        if (!f) files.set(name, (f = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' })));
+        f.write(`${line}\n`);
+      },
       env: { CONSUMER_BACKOFF_MS: '100', RATE_LIMIT_TENANT_PER_MINUTE: '1000000', RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_USER_PER_MINUTE: '1000000' },
     });
     log(`stack up in ${((Date.now() - t0) / 1000).toFixed(1)} s (databases ${prefix}*)`);
@@ -68,6 +79,7 @@ async function main(): Promise<number> {
     await stack?.stop();
     await b.stop();
     await pg.stop();
+    for (const f of files.values()) f.end();
   }
 }
 
