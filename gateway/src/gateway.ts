@@ -36,6 +36,7 @@ import { mountPassthrough } from './passthrough';
 import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limit';
 import { DEFAULT_LIMITS, DEFAULT_PASSTHROUGH, operationLabel, supergraphUrls, traceparentFor, type GatewayLimits } from './rules';
 import { subgraphFetch } from './subgraph-fetch';
+import { reportUnavailable, unavailableStatusPlugin } from './unavailable';
 
 export { DEFAULT_PASSTHROUGH, HOP_BY_HOP, operationLabel, supergraphUrls, type GatewayLimits } from './rules';
 export { subgraphFetch } from './subgraph-fetch';
@@ -131,7 +132,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
-      new ForwardingDataSource({ url: opts.subgraphUrls?.[name] ?? url, fetcher: subgraphFetch as never }),
+      reportUnavailable(new ForwardingDataSource({ url: opts.subgraphUrls?.[name] ?? url, fetcher: subgraphFetch as never }), name, (err) => log.warn({ err, subgraph: name }, 'subgraph unreachable')),
   });
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
@@ -166,6 +167,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ApolloServerPluginDrainHttpServer({ httpServer }),
       metricsPlugin(metrics),
       graphqlHttpStatusPlugin(),
+      unavailableStatusPlugin(),
       kitScalarsPlugin(),
       inputHygienePlugin<GatewayContext>(opts.production),
       ...(opts.production ? [ApolloServerPluginLandingPageDisabled()] : []),

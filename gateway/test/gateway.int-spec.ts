@@ -261,10 +261,18 @@ describe('gateway in production mode', () => {
     expect(r.errors?.[0]?.message).not.toMatch(/Did you mean/);
   });
 
-  it('reports an unreachable subgraph as INTERNAL without details', async () => {
+  it('reports an unreachable subgraph as retryable SERVICE_UNAVAILABLE (503) without details', async () => {
     const r = await gql(gateway.url, '{ contacts { edges { node { id } } } }', undefined, bearer(token));
+    expect(r.status).toBe(503);
     expect(r.data).toBeUndefined();
-    expect(r.errors).toEqual([{ message: 'Internal server error', extensions: { code: 'INTERNAL' } }]);
+    expect(r.errors).toEqual([
+      {
+        message: 'The fundraising service is unavailable; retry the request (with the same idempotency key for a mutation)',
+        path: ['contacts'],
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, serviceName: 'fundraising' },
+      },
+    ]);
+    expect(JSON.stringify(r.errors)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|http:/);
   });
 
   it('still requires a token', async () => {

@@ -12,6 +12,9 @@ export const ERROR_CODES = [
   'IDEMPOTENCY_CONFLICT',
   'FEATURE_DISABLED',
   'RATE_LIMITED',
+  // A subgraph the gateway could not reach (refused, reset, timed out, 502/503/504): retryable,
+  // and a retry with the same idempotency key is safe (gateway/src/unavailable.ts).
+  'SERVICE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

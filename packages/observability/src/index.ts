@@ -7,3 +7,4 @@ export { overviewDashboard } from './dashboards/overview';
 export { sloDashboard } from './dashboards/slo';
 export { domainDashboard } from './dashboards/domain';
 export * from './domain-metrics';
+export * from './event-alerts';

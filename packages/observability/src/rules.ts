@@ -13,6 +13,7 @@ import {
   type SliWindow,
   type SloKind,
 } from './slos';
+import { eventRuleGroup } from './event-alerts';
 
 /** Repo-relative, so the link is right wherever the repository is hosted; anchors are headings. */
 export const RUNBOOK_PATH = 'docs/runbooks/slo-alerts.md';
@@ -25,6 +26,8 @@ export interface RecordingRule {
 export interface AlertingRule {
   alert: string;
   expr: string;
+  /** How long the condition must hold before the alert fires (absent: at once). */
+  for?: string;
   labels: Record<string, string>;
   annotations: { summary: string; description: string; runbook_url: string };
 }
@@ -115,6 +118,6 @@ export function prometheusRule(slos: readonly ServiceSlo[] = SERVICE_SLOS) {
       name: 'commonhold-slo',
       labels: { 'app.kubernetes.io/name': 'commonhold-slo', 'app.kubernetes.io/part-of': 'commonhold', 'app.kubernetes.io/component': 'slo' },
     },
-    spec: { groups: ruleGroups(slos) },
+    spec: { groups: [...ruleGroups(slos), eventRuleGroup()] },
   };
 }

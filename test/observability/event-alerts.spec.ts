@@ -1,0 +1,103 @@
+// The event-path alerts (issue 10 item 3) under `promtool test rules`, against the committed
+// PrometheusRule: outbox age opens a ticket past 60 s held for 10 min and pages past 600 s held
+// for 5 min; a lag that cannot be measured (NaN + *_stale = 1) never reads as "fine" and never
+// fires the age alerts. Input series are one sample a minute; checks are minutes from 0.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { EVENT_ALERT_NAMES, EVENT_RUNBOOK_PATH } from '../../packages/observability/src/event-alerts';
+import { committedPrometheusRule, isAlert, promtool, rulesWorkdir } from './support/promtool';
+import type { AlertingRule } from '../../packages/observability/src/rules';
+import { readFileSync } from 'node:fs';
+
+const REPO = join(__dirname, '..', '..');
+const eventAlerts = (): AlertingRule[] =>
+  committedPrometheusRule().spec.groups.filter((g) => g.name === 'commonhold-events').flatMap((g) => g.rules.filter(isAlert));
+
+/** The committed rule's labels plus the series' own, as promtool expects them on a firing alert. */
+function expected(alert: string, seriesLabels: Record<string, string>) {
+  const rule = eventAlerts().find((a) => a.alert === alert)!;
+  return { exp_labels: { ...seriesLabels, ...rule.labels }, exp_annotations: rule.annotations };
+}
+
+interface Check {
+  at: number;
+  alert: string;
+  firing: Record<string, string>[];
+}
+
+function run(input: { series: string; values: string }[], checks: Check[]) {
+  const dir = rulesWorkdir();
+  const test = {
+    rule_files: ['rules.yaml'],
+    evaluation_interval: '1m',
+    tests: [{ interval: '1m', input_series: input, alert_rule_test: checks.map((c) => ({ eval_time: `${c.at}m`, alertname: c.alert, exp_alerts: c.firing.map((l) => expected(c.alert, l)) })) }],
+  };
+  writeFileSync(join(dir, 'test.yaml'), stringify(test, { lineWidth: 0 }));
+  const r = promtool(['test', 'rules', 'test.yaml'], dir);
+  if (r.status !== 0) throw new Error(`promtool test rules failed (${dir}/test.yaml):\n${r.output}`);
+  expect(r.output).toMatch(/SUCCESS/);
+}
+
+/** `n` NaN samples (promtool's expanding notation has no `NaNxN`). */
+const nan = (n: number) => Array(n).fill('NaN').join(' ');
+
+const fr = { service: 'fundraising' };
+const vo = { service: 'volunteers' };
+
+describe('event-path alerts (promtool test rules)', () => {
+  it('are in the committed rules with a runbook heading each', () => {
+    expect(eventAlerts().map((a) => a.alert)).toEqual([...EVENT_ALERT_NAMES]);
+    const runbook = readFileSync(join(REPO, EVENT_RUNBOOK_PATH), 'utf8');
+    const headings = new Set([...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase()));
+    for (const a of eventAlerts()) {
+      expect(a.annotations.runbook_url).toBe(`${EVENT_RUNBOOK_PATH}#${a.alert.toLowerCase()}`);
+      expect(headings.has(a.alert.toLowerCase())).toBe(true);
+    }
+  });
+
+  it('outbox age: quiet while rows publish within seconds or a backlog clears inside 10 min; ticket at 60 s held 10 min; page at 600 s held 5 min', () => {
+    run(
+      [
+        // fundraising: healthy 10 min, then the broker goes away at minute 10 and the oldest row ages 60 s a minute.
+        { series: 'outbox_lag_seconds{service="fundraising"}', values: '0.1x9 0+60x40' },
+        // volunteers: a 5-minute burst (age up to 240 s) that clears: never a ticket.
+        { series: 'outbox_lag_seconds{service="volunteers"}', values: '0.1x9 0+60x4 0.1x35' },
+      ],
+      [
+        { at: 9, alert: 'OutboxEventsDelayed', firing: [] },
+        // fundraising's age passes 60 s at minute 12 (120 s); held for 10 min → fires at 22, not at 21.
+        { at: 21, alert: 'OutboxEventsDelayed', firing: [] },
+        { at: 22, alert: 'OutboxEventsDelayed', firing: [fr] },
+        { at: 18, alert: 'OutboxEventsStuck', firing: [] },
+        // age > 600 s from minute 21 (660 s); held for 5 min → fires at 26, not at 25.
+        { at: 25, alert: 'OutboxEventsStuck', firing: [] },
+        { at: 26, alert: 'OutboxEventsStuck', firing: [fr] },
+      ],
+    );
+  });
+
+  it('an unmeasurable lag (NaN, stale = 1) fires only the "unknown" alerts, after 10 min, and clears when sampling works again', () => {
+    run(
+      [
+        // fundraising's database is unreachable from minute 5 to minute 25: the gauge is NaN, stale 1.
+        { series: 'outbox_lag_seconds{service="fundraising"}', values: `0.1x4 ${nan(20)} 0.1x10` },
+        { series: 'outbox_lag_stale{service="fundraising"}', values: '0x4 1x20 0x10' },
+        { series: 'outbox_lag_stale{service="volunteers"}', values: '0x35' },
+        // volunteers' consumer cannot reach the broker from minute 5 on.
+        { series: 'consumer_lag_messages{service="volunteers",group="volunteers.contacts",topic="fundraising.contact"}', values: `3x4 ${nan(30)}` },
+        { series: 'consumer_lag_stale{service="volunteers",group="volunteers.contacts",topic="fundraising.contact"}', values: '0x4 1x30' },
+      ],
+      [
+        { at: 14, alert: 'OutboxLagUnknown', firing: [] },
+        { at: 15, alert: 'OutboxLagUnknown', firing: [fr] },
+        { at: 24, alert: 'OutboxLagUnknown', firing: [fr] },
+        { at: 26, alert: 'OutboxLagUnknown', firing: [] },
+        { at: 20, alert: 'OutboxEventsDelayed', firing: [] }, // NaN compares false: no made-up age
+        { at: 20, alert: 'OutboxEventsStuck', firing: [] },
+        { at: 14, alert: 'ConsumerLagUnknown', firing: [] },
+        { at: 15, alert: 'ConsumerLagUnknown', firing: [{ ...vo, group: 'volunteers.contacts', topic: 'fundraising.contact' }] },
+      ],
+    );
+  });
+});
