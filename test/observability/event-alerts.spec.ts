@@ -5,18 +5,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { EVENT_ALERT_NAMES, EVENT_RUNBOOK_PATH } from '../../packages/observability/src/event-alerts';
+import { AUDIT_ALERT_NAMES, AUDIT_RUNBOOK_PATH, EVENT_ALERT_NAMES, EVENT_RUNBOOK_PATH } from '../../packages/observability/src/event-alerts';
 import { committedPrometheusRule, isAlert, promtool, rulesWorkdir } from './support/promtool';
 import type { AlertingRule } from '../../packages/observability/src/rules';
 import { readFileSync } from 'node:fs';
 
 const REPO = join(__dirname, '..', '..');
-const eventAlerts = (): AlertingRule[] =>
-  committedPrometheusRule().spec.groups.filter((g) => g.name === 'commonhold-events').flatMap((g) => g.rules.filter(isAlert));
+const groupAlerts = (group: string): AlertingRule[] =>
+  committedPrometheusRule().spec.groups.filter((g) => g.name === group).flatMap((g) => g.rules.filter(isAlert));
+const allAlerts = (): AlertingRule[] => [...groupAlerts('commonhold-events'), ...groupAlerts('commonhold-audit')];
 
 /** The committed rule's labels plus the series' own, as promtool expects them on a firing alert. */
 function expected(alert: string, seriesLabels: Record<string, string>) {
-  const rule = eventAlerts().find((a) => a.alert === alert)!;
+  const rule = allAlerts().find((a) => a.alert === alert)!;
   return { exp_labels: { ...seriesLabels, ...rule.labels }, exp_annotations: rule.annotations };
 }
 
@@ -47,10 +48,10 @@ const vo = { service: 'volunteers' };
 
 describe('event-path alerts (promtool test rules)', () => {
   it('are in the committed rules with a runbook heading each', () => {
-    expect(eventAlerts().map((a) => a.alert)).toEqual([...EVENT_ALERT_NAMES]);
+    expect(groupAlerts('commonhold-events').map((a) => a.alert)).toEqual([...EVENT_ALERT_NAMES]);
     const runbook = readFileSync(join(REPO, EVENT_RUNBOOK_PATH), 'utf8');
     const headings = new Set([...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase()));
-    for (const a of eventAlerts()) {
+    for (const a of groupAlerts('commonhold-events')) {
       expect(a.annotations.runbook_url).toBe(`${EVENT_RUNBOOK_PATH}#${a.alert.toLowerCase()}`);
       expect(headings.has(a.alert.toLowerCase())).toBe(true);
     }
@@ -97,6 +98,49 @@ describe('event-path alerts (promtool test rules)', () => {
         { at: 20, alert: 'OutboxEventsStuck', firing: [] },
         { at: 14, alert: 'ConsumerLagUnknown', firing: [] },
         { at: 15, alert: 'ConsumerLagUnknown', firing: [{ ...vo, group: 'volunteers.contacts', topic: 'fundraising.contact' }] },
+      ],
+    );
+  });
+});
+
+describe('audit-completeness alerts (promtool test rules)', () => {
+  it('are in the committed rules, each with a heading in the audit runbook', () => {
+    expect(groupAlerts('commonhold-audit').map((a) => a.alert)).toEqual([...AUDIT_ALERT_NAMES]);
+    const runbook = readFileSync(join(REPO, AUDIT_RUNBOOK_PATH), 'utf8');
+    const headings = new Set([...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase()));
+    for (const a of groupAlerts('commonhold-audit')) {
+      expect(a.annotations.runbook_url).toBe(`${AUDIT_RUNBOOK_PATH}#${a.alert.toLowerCase()}`);
+      expect(headings.has(a.alert.toLowerCase())).toBe(true);
+    }
+  });
+
+  it('a gap fires on the first pass that finds it, per service and check, and clears when it is gone', () => {
+    run(
+      [
+        { series: 'audit_gaps{service="fundraising",check="donations"}', values: '0x4 2x5 0x5' },
+        { series: 'audit_gaps{service="fundraising",check="refunds"}', values: '0x14' },
+      ],
+      [
+        { at: 4, alert: 'AuditGapsFound', firing: [] },
+        { at: 5, alert: 'AuditGapsFound', firing: [{ ...fr, check: 'donations' }] },
+        { at: 11, alert: 'AuditGapsFound', firing: [] },
+      ],
+    );
+  });
+
+  it('a checker that stops completing passes tickets after 30 + 10 min; a service without checks (0) never does', () => {
+    // promtool's clock starts at 0 s: fundraising's checker booted at 60 s and passed every 10 min
+    // until 1260 s (minute 21), then stopped; volunteers has no checks and reports 0.
+    run(
+      [
+        { series: 'audit_check_last_success_timestamp_seconds{service="fundraising"}', values: '60x9 660x10 1260x60' },
+        { series: 'audit_check_last_success_timestamp_seconds{service="volunteers"}', values: '0x80' },
+      ],
+      [
+        { at: 40, alert: 'AuditCheckNotRunning', firing: [] },
+        // older than 1800 s from minute 52 (3120 - 1260 > 1800 first at 3061 s); held 10 min → 62.
+        { at: 61, alert: 'AuditCheckNotRunning', firing: [] },
+        { at: 62, alert: 'AuditCheckNotRunning', firing: [fr] },
       ],
     );
   });

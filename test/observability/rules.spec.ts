@@ -21,7 +21,9 @@ const recordings = rules.filter((r): r is RecordingRule => !isAlert(r));
 it('passes promtool check rules (syntax and lint)', () => {
   const dir = rulesWorkdir();
   const r = promtool(['check', 'rules', 'rules.yaml'], dir);
-  expect(r.output).toMatch(/SUCCESS: 52 rules found/);
+  // promtool reads every rule the committed file holds (SLO recordings and alerts, event and audit alerts).
+  expect(r.output).toMatch(new RegExp(`SUCCESS: ${rules.length} rules found`));
+  expect(rules.length).toBeGreaterThan(50);
   expect(r.status).toBe(0);
 });
 

@@ -158,6 +158,9 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
       ? setInterval(() => auditChecker.run().catch((err) => log.warn({ err }, 'audit check failed')), config.AUDIT_CHECK_INTERVAL_MS)
       : undefined;
   auditTimer?.unref();
+  // The "no pass completed" alert measures from here: a scheduled checker starts its clock at boot
+  // (services without checks keep 0, which the alert ignores).
+  if (auditTimer) metrics.auditCheckLastSuccess.set(Date.now() / 1000);
 
   const app = express();
   app.disable('x-powered-by');

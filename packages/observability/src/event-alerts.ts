@@ -18,6 +18,10 @@ export interface EventAlertPolicy {
   for: string;
   summary: string;
   description: string;
+  /** Repo-relative runbook whose heading is the alert name; the event runbook unless set. */
+  runbook?: string;
+  /** The `area` label; `events` unless set. */
+  area?: string;
 }
 
 /** Seconds of outbox age that open a ticket / page someone. */
@@ -61,19 +65,57 @@ export const EVENT_ALERTS: readonly EventAlertPolicy[] = [
 
 export const EVENT_ALERT_NAMES: readonly string[] = EVENT_ALERTS.map((a) => a.alert);
 
-export const eventRunbookUrl = (alert: string): string => `${EVENT_RUNBOOK_PATH}#${alert.toLowerCase()}`;
+export const eventRunbookUrl = (alert: string, runbook = EVENT_RUNBOOK_PATH): string => `${runbook}#${alert.toLowerCase()}`;
 
 export function eventAlertRule(p: EventAlertPolicy): AlertingRule & { for: string } {
   return {
     alert: p.alert,
     expr: p.expr,
     for: p.for,
-    labels: { severity: p.severity, area: 'events' },
-    annotations: { summary: p.summary, description: p.description, runbook_url: eventRunbookUrl(p.alert) },
+    labels: { severity: p.severity, area: p.area ?? 'events' },
+    annotations: { summary: p.summary, description: p.description, runbook_url: eventRunbookUrl(p.alert, p.runbook) },
   };
 }
 
 /** One group, after the SLO groups. */
 export function eventRuleGroup(): RuleGroup {
   return { name: 'commonhold-events', rules: EVENT_ALERTS.map(eventAlertRule) };
+}
+
+/** The audit-completeness checker's alerts (NC-NFR-03) link here. */
+export const AUDIT_RUNBOOK_PATH = 'docs/runbooks/audit-gaps.md';
+
+/**
+ * Audit completeness (the kit's AuditChecker): `audit_gaps{check}` counts rows whose financial side
+ * effect has no audit event. The audit row is written in the same transaction as the change, so
+ * there is no race to wait out: one pass that finds a gap is a real gap. A checker that stops
+ * completing passes would hide gaps, so that has its own alert (three missed default intervals).
+ */
+export const AUDIT_ALERTS: readonly EventAlertPolicy[] = [
+  {
+    alert: 'AuditGapsFound',
+    severity: 'ticket',
+    expr: 'max by (service, check) (audit_gaps) > 0',
+    for: '0m',
+    summary: 'Financial side effects without their audit event',
+    description: 'The audit-completeness pass found rows (see the check label) whose audit event is missing: a code path skipped writeAudit, or someone wrote to the database outside the application. GET /audit-gaps on the service lists tenants and ids.',
+    runbook: AUDIT_RUNBOOK_PATH,
+    area: 'audit',
+  },
+  {
+    alert: 'AuditCheckNotRunning',
+    severity: 'ticket',
+    expr: 'time() - max by (service) (audit_check_last_success_timestamp_seconds > 0) > 1800',
+    for: '10m',
+    summary: 'The audit-completeness check has not completed a pass for 30 minutes',
+    description: 'No audit-completeness pass has completed for three default intervals (AUDIT_CHECK_INTERVAL_MS = 10 min): audit gaps would go unnoticed. Usually the database refuses the checker\'s queries. A service with no checks, or with AUDIT_CHECK_INTERVAL_MS=0, reports 0 and is not alerted on.',
+    runbook: AUDIT_RUNBOOK_PATH,
+    area: 'audit',
+  },
+];
+
+export const AUDIT_ALERT_NAMES: readonly string[] = AUDIT_ALERTS.map((a) => a.alert);
+
+export function auditRuleGroup(): RuleGroup {
+  return { name: 'commonhold-audit', rules: AUDIT_ALERTS.map(eventAlertRule) };
 }

@@ -36,6 +36,14 @@ async function sideEffects(tenant: string, names: string[]) {
   }
 }
 
+it('with the schedule off (AUDIT_CHECK_INTERVAL_MS=0) reports no last pass (0, which AuditCheckNotRunning ignores) until a pass completes', async () => {
+  const lastPass = async () => Number(/^audit_check_last_success_timestamp_seconds(?:\{[^}]*\})? (\S+)$/m.exec(await (await fetch(`${base()}/metrics`)).text())?.[1]);
+  expect(await lastPass()).toBe(0);
+  const before = Date.now() / 1000;
+  await svc().auditChecker.run();
+  expect(await lastPass()).toBeGreaterThanOrEqual(Math.floor(before));
+});
+
 it('finds no gap after side effects made through the API, and reports removed audit rows or trace ids', async () => {
   const a = tenantName('audit-a');
   const b = tenantName('audit-b');
