@@ -12,6 +12,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { trace } from '@opentelemetry/api';
 import express from 'express';
 import { GraphQLScalarType } from 'graphql';
+import { Counter } from 'prom-client';
 import {
   createLogger,
   createMetrics,
@@ -35,9 +36,11 @@ import {
 import { mountPassthrough } from './passthrough';
 import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limit';
 import { DEFAULT_LIMITS, DEFAULT_PASSTHROUGH, operationLabel, supergraphUrls, traceparentFor, type GatewayLimits } from './rules';
+import { dedupingFetch } from './dedupe';
 import { subgraphFetch } from './subgraph-fetch';
 
 export { DEFAULT_PASSTHROUGH, HOP_BY_HOP, operationLabel, supergraphUrls, type GatewayLimits } from './rules';
+export { dedupingFetch, dedupeKey } from './dedupe';
 export { subgraphFetch } from './subgraph-fetch';
 
 export interface GatewayContext {
@@ -70,12 +73,19 @@ export interface GatewayOptions {
   trustProxy?: false | number | string[];
   /** When set, GET /metrics requires this bearer token (`METRICS_TOKEN`). */
   metricsToken?: string;
+  /**
+   * Identical concurrent subgraph queries (same subgraph, operation, variables, forwarded headers)
+   * share one upstream request (dedupe.ts; `DEDUPE_SUBGRAPH_FETCHES`). Default on; mutations never.
+   */
+  dedupeSubgraphFetches?: boolean;
 }
 
 export interface RunningGateway {
   url: string;
   port: number;
   rateLimits: RateLimits;
+  /** Subgraph fetches others are waiting on right now (0 when idle: deduplication keeps nothing). */
+  inflightSubgraphFetches(): number;
   stop(): Promise<void>;
 }
 
@@ -128,10 +138,22 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const metrics = createMetrics('gateway');
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const rateLimits = createRateLimits(opts.rateLimit ?? {});
+  const deduplicated = new Counter({
+    name: 'subgraph_fetches_deduplicated_total',
+    help: 'Subgraph fetches answered by an identical fetch already in flight (not sent upstream), by subgraph',
+    labelNames: ['subgraph'],
+    registers: [metrics.registry],
+  });
+  const dedupers: ReturnType<typeof dedupingFetch>[] = [];
+  const fetcherFor = (name: string): typeof fetch => {
+    if (opts.dedupeSubgraphFetches === false) return subgraphFetch;
+    const d = dedupingFetch(subgraphFetch, () => deduplicated.inc({ subgraph: name }));
+    dedupers.push(d);
+    return d.fetch;
+  };
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
-    buildService: ({ name, url }) =>
-      new ForwardingDataSource({ url: opts.subgraphUrls?.[name] ?? url, fetcher: subgraphFetch as never }),
+    buildService: ({ name, url }) => new ForwardingDataSource({ url: opts.subgraphUrls?.[name] ?? url, fetcher: fetcherFor(name) as never }),
   });
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
@@ -222,6 +244,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     url: `http://127.0.0.1:${port}/graphql`,
     port,
     rateLimits,
+    inflightSubgraphFetches: () => dedupers.reduce((n, d) => n + d.inflight(), 0),
     stop: async () => {
       ready = false;
       await drain.drain(); // /ready 503, grace period, in-flight requests finish, keep-alive sockets close
