@@ -20,6 +20,13 @@ export function requestScopeMiddleware(spanName: string, opts: { trustRequestId?
     const clientRequestId = trust ? undefined : sent;
     res.setHeader('x-request-id', requestId);
     if (clientRequestId) res.setHeader('x-client-request-id', clientRequestId);
+    // Under the HTTP instrumentation the request already runs in its server span, which took the
+    // caller's traceparent: a second server span would double the cost and the noise.
+    const current = trace.getSpan(otelContext.active());
+    if (current && trace.isSpanContextValid(current.spanContext())) {
+      requestScope.run({ requestId, clientRequestId, traceId: current.spanContext().traceId }, next);
+      return;
+    }
     const parent = propagation.extract(otelContext.active(), req.headers);
     const span = tracer.startSpan(spanName, { kind: SpanKind.SERVER }, parent);
     res.on('finish', () => span.end());

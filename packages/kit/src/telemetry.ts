@@ -1,32 +1,85 @@
+import type { IncomingMessage } from 'node:http';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
-import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { TRACE_SAMPLERS, type TraceSamplerName } from './config';
 
 let sdk: NodeSDK | undefined;
 
+export { TRACE_SAMPLERS, type TraceSamplerName };
+
+/** Default when OTEL_TRACES_SAMPLER is unset: a caller's decision is followed; new traces are sampled at the ratio. */
+export const DEFAULT_TRACE_SAMPLER: TraceSamplerName = 'parentbased_traceidratio';
+/** Default OTEL_TRACES_SAMPLER_ARG: every new trace (lower it where traffic makes full tracing costly). */
+export const DEFAULT_TRACE_RATIO = 1;
+
+/**
+ * The sampler settings from the standard env names, validated (a wrong value stops the process,
+ * as every other setting does). Pure: tested without an SDK.
+ */
+export function traceSamplingFromEnv(env: Record<string, string | undefined>): { sampler: TraceSamplerName; ratio: number } {
+  const name = (env.OTEL_TRACES_SAMPLER?.trim() || DEFAULT_TRACE_SAMPLER) as TraceSamplerName;
+  if (!TRACE_SAMPLERS.includes(name)) throw new Error(`OTEL_TRACES_SAMPLER must be one of ${TRACE_SAMPLERS.join(', ')}; got "${name}"`);
+  const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
+  const ratio = arg ? Number(arg) : DEFAULT_TRACE_RATIO;
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) throw new Error(`OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1; got "${arg}"`);
+  return { sampler: name, ratio };
+}
+
+/** The SDK sampler for those settings. */
+export function samplerFor({ sampler, ratio }: { sampler: TraceSamplerName; ratio: number }): tracing.Sampler {
+  const root = (name: string): tracing.Sampler =>
+    name.endsWith('always_on') ? new tracing.AlwaysOnSampler() : name.endsWith('always_off') ? new tracing.AlwaysOffSampler() : new tracing.TraceIdRatioBasedSampler(ratio);
+  return sampler.startsWith('parentbased_') ? new tracing.ParentBasedSampler({ root: root(sampler) }) : root(sampler);
+}
+
+/** Probes and scrapes: no span (they are most requests a pod sees and say nothing about a user's call). */
+const UNTRACED_PATHS = /^\/(health|ready|metrics)(\/|\?|$)/;
+
+/**
+ * The spans on-call reads, and nothing else (OpenTelemetry's advice: pick instrumentations rather
+ * than load them all): the HTTP server and client spans (subgraph fetches, passthroughs), the
+ * GraphQL operation (parse/validate/execute; resolvers only where one does work, not the default
+ * property readers), PostgreSQL queries inside a request or consumer (a poll outside any trace
+ * makes no root span), Kafka produce/consume and Redis. fs, dns, net, Express middleware layers and
+ * the rest are not loaded at all.
+ */
+export function keptInstrumentations(): Instrumentation[] {
+  return [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (req: IncomingMessage) => UNTRACED_PATHS.test(req.url ?? ''),
+      requireParentforOutgoingSpans: true,
+    }),
+    new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true }),
+    new PgInstrumentation({ requireParentSpan: true }),
+    new KafkaJsInstrumentation(),
+    new IORedisInstrumentation({ requireParentSpan: true }),
+  ];
+}
+
 /**
  * Starts OpenTelemetry once per process. Spans always exist (trace ids reach logs and audit
- * events); they are exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set. Call before loading
+ * events, also for traces the sampler leaves unrecorded); they are exported only when
+ * OTEL_EXPORTER_OTLP_ENDPOINT is set. Sampling: OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG
+ * (default parent-based ratio 1). OTEL_SDK_DISABLED=true turns it all off. Call before loading
  * http/pg/kafkajs/ioredis so their instrumentations apply.
  */
 export function startTelemetry(serviceName: string, otlpEndpoint?: string, instrument = true): void {
   if (sdk) return;
   sdk = new NodeSDK({
     serviceName,
+    sampler: samplerFor(traceSamplingFromEnv(process.env)),
     // With no exporter, a no-op processor still makes the SDK register a real tracer provider
     // (an empty list registers none, and every trace id would be zeros).
     ...(otlpEndpoint
       ? { traceExporter: new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/$/, '')}/v1/traces` }) }
       : { spanProcessors: [new tracing.NoopSpanProcessor()] }),
-    instrumentations: instrument
-      ? [
-          getNodeAutoInstrumentations({
-            '@opentelemetry/instrumentation-fs': { enabled: false },
-            '@opentelemetry/instrumentation-dns': { enabled: false },
-            '@opentelemetry/instrumentation-net': { enabled: false },
-          }),
-        ]
-      : [],
+    instrumentations: instrument ? keptInstrumentations() : [],
   });
   sdk.start();
 }
