@@ -192,6 +192,8 @@ function peerSupergraph(urls: Record<string, string>): string {
 interface ProcessOpts {
   tenant: string;
   peer: boolean;
+  /** `--cpu-prof <dir>`: our gateway processes write V8 CPU profiles to <dir>/<target>/ when they exit. */
+  cpuProfDir?: string;
   variantImport?: string;
   variantEnv?: Record<string, string>;
   variantEntry?: string;
@@ -251,7 +253,9 @@ async function startProcesses(opts: ProcessOpts): Promise<Deployment> {
     const started: Record<string, { child: Child; port: number; ready: string }> = {};
     for (const [name, o] of Object.entries(ours)) {
       const port = await freePort();
-      started[name] = { child: launch(name, ['gateway/src/main.ts'], { ...gwEnv(port), ...o.env }), port, ready: '/ready' };
+      // One folder per process: node writes one profile per thread (tsx's loader thread too).
+      const prof = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', join(opts.cpuProfDir, name)] : [];
+      started[name] = { child: launch(name, [...prof, 'gateway/src/main.ts'], { ...gwEnv(port), ...o.env }), port, ready: '/ready' };
     }
     if (opts.variantImport || opts.variantEnv || opts.variantEntry) {
       const port = await freePort();
@@ -495,6 +499,8 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
   const roundRetries = Number(strArg(argv, 'round-retries', '1'));
   if (!Number.isInteger(roundRetries) || roundRetries < 0) throw new Error('--round-retries must be a whole number ≥ 0');
   const onlyArg = strArg(argv, 'targets');
+  const cpuProfArg = strArg(argv, 'cpu-prof');
+  const cpuProfDir = cpuProfArg && (isAbsolute(cpuProfArg) ? cpuProfArg : resolvePath(process.cwd(), cpuProfArg));
   const variantArg = strArg(argv, 'variant-import');
   const variantEntryArg = strArg(argv, 'variant-entry');
   const variantEntry = variantEntryArg && (isAbsolute(variantEntryArg) ? variantEntryArg : resolvePath(process.cwd(), variantEntryArg));
@@ -519,7 +525,7 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
   try {
     const tenant = 'bench-tenant';
     log(`starting the ${topology} topology${peer ? ' with Hive Gateway as the peer' : ''}`);
-    deployment = topology === 'processes' ? await startProcesses({ tenant, peer, variantImport, variantEnv, variantEntry }) : await startInProcess({ tenant });
+    deployment = topology === 'processes' ? await startProcesses({ tenant, peer, cpuProfDir, variantImport, variantEnv, variantEntry }) : await startInProcess({ tenant });
     const { targets, token, cpu } = deployment;
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const call = async <T>(query: string, variables: Record<string, unknown>) => {
