@@ -496,7 +496,7 @@ export async function gatewayBench(argv: string[]): Promise<Record<string, unkno
   const useRedis = flagArg(argv, 'redis');
   const peer = topology === 'processes' && !flagArg(argv, 'no-peer');
   const maxForeignCores = numArg(argv, 'max-foreign-cores', 0.25);
-  const roundRetries = Number(strArg(argv, 'round-retries', '1'));
+  const roundRetries = Number(strArg(argv, 'round-retries', '0'));
   if (!Number.isInteger(roundRetries) || roundRetries < 0) throw new Error('--round-retries must be a whole number ≥ 0');
   const onlyArg = strArg(argv, 'targets');
   const cpuProfArg = strArg(argv, 'cpu-prof');

@@ -170,6 +170,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy ?? false);
+  // A GraphQL POST answer is never revalidated: no SHA-1 of every response body for an ETag.
+  app.set('etag', false);
   app.use(...securityMiddleware({ corsOrigins: opts.corsOrigins ?? parseCorsOrigins(undefined, opts.production), production: opts.production }));
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;

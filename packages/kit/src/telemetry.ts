@@ -4,7 +4,6 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { TRACE_SAMPLERS, type TraceSamplerName } from './config';
@@ -44,20 +43,24 @@ const UNTRACED_PATHS = /^\/(health|ready|metrics)(\/|\?|$)/;
 /**
  * The spans on-call reads, and nothing else (OpenTelemetry's advice: pick instrumentations rather
  * than load them all): the HTTP server and client spans (subgraph fetches, passthroughs), the
- * GraphQL operation (parse/validate/execute; resolvers only where one does work, not the default
- * property readers), PostgreSQL queries inside a request or consumer (a poll outside any trace
- * makes no root span), Kafka produce/consume and Redis. fs, dns, net, Express middleware layers and
- * the rest are not loaded at all.
+ * GraphQL operation (parse/validate/execute and one span per root field, no per-field resolver
+ * spans), PostgreSQL queries inside a request or consumer (a poll outside any trace makes no root
+ * span) and Redis. Kafka's spans are the kit's own — `publish <topic>` in the outbox relay and
+ * `consume <type>` in the consumer, each in the trace of the request that wrote the event — because
+ * kafkajs's instrumentation overwrites the event's `traceparent` header with the relay's own new
+ * trace. fs, dns, net, Express middleware layers and the rest are not loaded at all. `graphql: false` where something else already makes the operation
+ * spans (the gateway: @apollo/gateway's own request/plan/execute/fetch spans).
  */
-export function keptInstrumentations(): Instrumentation[] {
+export function keptInstrumentations(opts: { graphql?: boolean } = {}): Instrumentation[] {
   return [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (req: IncomingMessage) => UNTRACED_PATHS.test(req.url ?? ''),
       requireParentforOutgoingSpans: true,
     }),
-    new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true }),
+    // depth 1: a span per root field (where the use case runs); nested fields, trivial or loaders
+    // whose queries show as pg spans anyway, add none.
+    ...(opts.graphql === false ? [] : [new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true, depth: 1 })]),
     new PgInstrumentation({ requireParentSpan: true }),
-    new KafkaJsInstrumentation(),
     new IORedisInstrumentation({ requireParentSpan: true }),
   ];
 }
@@ -69,8 +72,10 @@ export function keptInstrumentations(): Instrumentation[] {
  * (default parent-based ratio 1). OTEL_SDK_DISABLED=true turns it all off. Call before loading
  * http/pg/kafkajs/ioredis so their instrumentations apply.
  */
-export function startTelemetry(serviceName: string, otlpEndpoint?: string, instrument = true): void {
+export function startTelemetry(serviceName: string, otlpEndpoint?: string, instrument = true, opts: { graphql?: boolean } = {}): void {
   if (sdk) return;
+  // Instrumentations patch modules as soon as they are constructed, SDK or not: off means none.
+  if (/^true$/i.test(process.env.OTEL_SDK_DISABLED?.trim() ?? '')) return;
   sdk = new NodeSDK({
     serviceName,
     sampler: samplerFor(traceSamplingFromEnv(process.env)),
@@ -79,7 +84,7 @@ export function startTelemetry(serviceName: string, otlpEndpoint?: string, instr
     ...(otlpEndpoint
       ? { traceExporter: new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/$/, '')}/v1/traces` }) }
       : { spanProcessors: [new tracing.NoopSpanProcessor()] }),
-    instrumentations: instrument ? keptInstrumentations() : [],
+    instrumentations: instrument ? keptInstrumentations(opts) : [],
   });
   sdk.start();
 }
