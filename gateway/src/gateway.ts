@@ -95,7 +95,9 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!('authorization' in context)) return; // the gateway's own health/introspection calls
     request.http?.headers.set('authorization', context.authorization);
     request.http?.headers.set('x-request-id', context.requestId);
-    request.http?.headers.set('traceparent', context.traceparent);
+    // The fetch's own span (@apollo/gateway's gateway.fetch) when telemetry runs, else the request's.
+    const fetchSpan = trace.getActiveSpan()?.spanContext();
+    request.http?.headers.set('traceparent', fetchSpan && trace.isSpanContextValid(fetchSpan) ? traceparentFor(fetchSpan, undefined, () => '') : context.traceparent);
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { tracing } from '@opentelemetry/sdk-node';
-import { keptInstrumentations, samplerFor, startTelemetry, traceSamplingFromEnv } from './telemetry';
+import { keptInstrumentations, samplerFor, samplerWithout, startTelemetry, traceSamplingFromEnv } from './telemetry';
 
 const { SamplingDecision } = tracing;
 
@@ -56,6 +56,13 @@ describe('trace sampling from the standard env names', () => {
     const all = samplerFor({ sampler: 'parentbased_traceidratio', ratio: 1 });
     expect(decide(none, 'a'.repeat(32), TraceFlags.SAMPLED)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
     expect(decide(all, 'a'.repeat(32), TraceFlags.NONE)).toBe(SamplingDecision.NOT_RECORD);
+  });
+
+  it('never records the spans named to drop, and samples the rest as before', () => {
+    const sut = samplerWithout({ sampler: 'parentbased_traceidratio', ratio: 1 }, ['gateway.plan']);
+    const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: TraceFlags.SAMPLED, isRemote: true });
+    expect(sut.shouldSample(parent, 'a'.repeat(32), 'gateway.plan', SpanKind.INTERNAL, {}, []).decision).toBe(SamplingDecision.NOT_RECORD);
+    expect(sut.shouldSample(parent, 'a'.repeat(32), 'gateway.fetch', SpanKind.CLIENT, {}, []).decision).toBe(SamplingDecision.RECORD_AND_SAMPLED);
   });
 
   it('samples new traces at the ratio, by trace id', () => {

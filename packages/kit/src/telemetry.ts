@@ -10,6 +10,16 @@ import { TRACE_SAMPLERS, type TraceSamplerName } from './config';
 
 let sdk: NodeSDK | undefined;
 
+/** Per process: what to leave out where another library already makes the span. */
+export interface TelemetryOptions {
+  /** false: no graphql-js spans (the gateway, whose operation spans @apollo/gateway makes). */
+  graphql?: boolean;
+  /** false: no HTTP client spans (the gateway, whose subgraph fetches are @apollo/gateway's `gateway.fetch`); it then propagates trace context itself. */
+  outgoingHttp?: boolean;
+  /** Span names never recorded (e.g. @apollo/gateway's `gateway.plan`: a cache lookup per request). */
+  dropSpans?: readonly string[];
+}
+
 export { TRACE_SAMPLERS, type TraceSamplerName };
 
 /** Default when OTEL_TRACES_SAMPLER is unset: a caller's decision is followed; new traces are sampled at the ratio. */
@@ -37,6 +47,26 @@ export function samplerFor({ sampler, ratio }: { sampler: TraceSamplerName; rati
   return sampler.startsWith('parentbased_') ? new tracing.ParentBasedSampler({ root: root(sampler) }) : root(sampler);
 }
 
+/** Names of spans never recorded (the sampler answers NOT_RECORD): per-request bookkeeping of a library. */
+class DroppingSampler implements tracing.Sampler {
+  constructor(
+    private readonly inner: tracing.Sampler,
+    private readonly names: ReadonlySet<string>,
+  ) {}
+  shouldSample(...args: Parameters<tracing.Sampler['shouldSample']>): tracing.SamplingResult {
+    return this.names.has(args[2]) ? { decision: tracing.SamplingDecision.NOT_RECORD } : this.inner.shouldSample(...args);
+  }
+  toString(): string {
+    return `Dropping{${[...this.names].join(',')}}(${this.inner.toString()})`;
+  }
+}
+
+/** The sampler for those settings, never recording the spans named in `drop` (they must have no children). */
+export function samplerWithout(settings: { sampler: TraceSamplerName; ratio: number }, drop: readonly string[]): tracing.Sampler {
+  const inner = samplerFor(settings);
+  return drop.length ? new DroppingSampler(inner, new Set(drop)) : inner;
+}
+
 /** Probes and scrapes: no span (they are most requests a pod sees and say nothing about a user's call). */
 const UNTRACED_PATHS = /^\/(health|ready|metrics)(\/|\?|$)/;
 
@@ -48,14 +78,15 @@ const UNTRACED_PATHS = /^\/(health|ready|metrics)(\/|\?|$)/;
  * span) and Redis. Kafka's spans are the kit's own — `publish <topic>` in the outbox relay and
  * `consume <type>` in the consumer, each in the trace of the request that wrote the event — because
  * kafkajs's instrumentation overwrites the event's `traceparent` header with the relay's own new
- * trace. fs, dns, net, Express middleware layers and the rest are not loaded at all. `graphql: false` where something else already makes the operation
- * spans (the gateway: @apollo/gateway's own request/plan/execute/fetch spans).
+ * trace. fs, dns, net, Express middleware layers and the rest are not loaded at all. `opts`
+ * leaves out what another library already traces in that process (TelemetryOptions).
  */
-export function keptInstrumentations(opts: { graphql?: boolean } = {}): Instrumentation[] {
+export function keptInstrumentations(opts: TelemetryOptions = {}): Instrumentation[] {
   return [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (req: IncomingMessage) => UNTRACED_PATHS.test(req.url ?? ''),
       requireParentforOutgoingSpans: true,
+      ...(opts.outgoingHttp === false ? { disableOutgoingRequestInstrumentation: true } : {}),
     }),
     // depth 1: a span per root field (where the use case runs); nested fields, trivial or loaders
     // whose queries show as pg spans anyway, add none.
@@ -72,13 +103,13 @@ export function keptInstrumentations(opts: { graphql?: boolean } = {}): Instrume
  * (default parent-based ratio 1). OTEL_SDK_DISABLED=true turns it all off. Call before loading
  * http/pg/kafkajs/ioredis so their instrumentations apply.
  */
-export function startTelemetry(serviceName: string, otlpEndpoint?: string, instrument = true, opts: { graphql?: boolean } = {}): void {
+export function startTelemetry(serviceName: string, otlpEndpoint?: string, instrument = true, opts: TelemetryOptions = {}): void {
   if (sdk) return;
   // Instrumentations patch modules as soon as they are constructed, SDK or not: off means none.
   if (/^true$/i.test(process.env.OTEL_SDK_DISABLED?.trim() ?? '')) return;
   sdk = new NodeSDK({
     serviceName,
-    sampler: samplerFor(traceSamplingFromEnv(process.env)),
+    sampler: samplerWithout(traceSamplingFromEnv(process.env), opts.dropSpans ?? []),
     // With no exporter, a no-op processor still makes the SDK register a real tracer provider
     // (an empty list registers none, and every trace id would be zeros).
     ...(otlpEndpoint
