@@ -1,31 +1,35 @@
 /**
- * Gateway overhead: the same `gift(id)` query through the gateway and straight to the fundraising
- * subgraph (same bearer token), interleaved round by round in one run so drift (JIT, GC, CPU
- * frequency, PostgreSQL caches) hits both sides alike. autocannon runs on a worker thread of the
- * bench process.
+ * The gateway against the subgraph direct, against a peer router (Hive Gateway) and against
+ * itself with dedupe or telemetry changed — every target interleaved round by round in one run so
+ * drift (JIT, GC, CPU frequency, PostgreSQL caches, other people's work) hits all alike; ratios are
+ * medians of per-round ratios. autocannon runs on a worker thread of the bench process.
+ * docs/performance/gateway.md describes the targets and the figures.
  *
  * Topologies (--topology):
- *  - `processes` (default; the deployed shape, one process per service): the fundraising subgraph
- *    and the gateway each in their own process, launched as test/e2e/distributed.e2e-spec.ts
- *    launches them (`services/fundraising/src/main.ts migrate`, then `main.ts`; then
- *    `gateway/src/main.ts`), without Kafka (the subgraph uses its in-process bus; the bench only
- *    needs fundraising). CPU per request is read per process from /proc.
+ *  - `processes` (default; the deployed shape, one process per component): the fundraising and
+ *    volunteers subgraphs, launched as test/e2e/distributed.e2e-spec.ts launches them (`main.ts
+ *    migrate`, then `main.ts`) without Kafka (in-process bus); our gateway four times (defaults;
+ *    DEDUPE_SUBGRAPH_FETCHES=false; spans exported to an OTLP receiver here; OTEL_SDK_DISABLED);
+ *    Hive Gateway twice (defaults; its subgraph dedupe off) unless --no-peer. Two operations: `gift`
+ *    (one subgraph; also sent to the subgraph direct) and `federated` (+ volunteers). CPU per
+ *    request is read per process from /proc.
  *  - `in-process` (the embedded mode): startTestPlatform({ transport: 'in-process' }) runs both
  *    subgraphs and the gateway on the bench process's one JS thread; CPU per request is that
- *    thread's busy time (event-loop utilisation).
+ *    thread's busy time (event-loop utilisation). Gift query, gateway vs direct only.
  * --variant-entry <file>, --variant-import <module>, --variant-env KEY=VALUE[,KEY=VALUE…]
- * (processes only; any combination) add a second gateway process — started from another entry
+ * (processes only; any combination) add another gateway process — started from another entry
  * file (e.g. a copy of the gateway before a change), with an extra `--import <module>` (a preload
- * that patches something), and/or extra environment (e.g. OTEL_SDK_DISABLED=true) — measured
- * interleaved with the first: an A/B of a gateway change in one run.
+ * that patches something), and/or extra environment — measured interleaved with the rest: an A/B
+ * of a gateway change in one run. --cpu-prof <dir> profiles our gateway processes.
  *
- * Phases:
+ * Phases (per operation):
  *  - warm-up: each target for --warmup seconds (not reported);
  *  - closed loop: --rounds rounds, each target for --seconds with --connections connections,
- *    the order rotating per round: p50/p95 latency, RPS and CPU per request per target;
- *  - paced: --paced-rounds rounds on one connection at --paced-rate requests/s (default 50), far
- *    below either side's capacity: the latency one request sees, i.e. what the gateway adds per
- *    request when nothing queues.
+ *    the order rotating per round: p50/p95 latency, RPS, CPU per request per process, and the
+ *    subgraphs' GraphQL requests per client request;
+ *  - paced (gift, gateway and direct): --paced-rounds rounds on one connection at --paced-rate
+ *    requests/s (default 50), far below capacity: the latency one request sees, i.e. what the
+ *    gateway adds per request when nothing queues.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

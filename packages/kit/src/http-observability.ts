@@ -1,5 +1,5 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { context as otelContext, propagation, trace, SpanKind } from '@opentelemetry/api';
+import { context as otelContext, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Express, RequestHandler } from 'express';
 import type { Metrics } from './metrics';
 import { requestScope } from './request-context';
@@ -28,8 +28,12 @@ export function requestScopeMiddleware(spanName: string, opts: { trustRequestId?
       return;
     }
     const parent = propagation.extract(otelContext.active(), req.headers);
-    const span = tracer.startSpan(spanName, { kind: SpanKind.SERVER }, parent);
-    res.on('finish', () => span.end());
+    const span = tracer.startSpan(spanName, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, parent);
+    res.on('finish', () => {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
     otelContext.with(trace.setSpan(parent, span), () => requestScope.run({ requestId, clientRequestId, traceId: span.spanContext().traceId }, next));
   };
 }

@@ -14,8 +14,12 @@ let sdk: NodeSDK | undefined;
 export interface TelemetryOptions {
   /** false: no graphql-js spans (the gateway, whose operation spans @apollo/gateway makes). */
   graphql?: boolean;
-  /** false: no HTTP client spans (the gateway, whose subgraph fetches are @apollo/gateway's `gateway.fetch`); it then propagates trace context itself. */
-  outgoingHttp?: boolean;
+  /**
+   * false: no HTTP instrumentation (the gateway): its server span is the kit's request middleware's
+   * (requestScopeMiddleware, continuing the caller's traceparent), its subgraph fetches are
+   * @apollo/gateway's `gateway.fetch` spans, and it propagates trace context itself.
+   */
+  http?: boolean;
   /** Span names never recorded (e.g. @apollo/gateway's `gateway.plan`: a cache lookup per request). */
   dropSpans?: readonly string[];
 }
@@ -83,11 +87,9 @@ const UNTRACED_PATHS = /^\/(health|ready|metrics)(\/|\?|$)/;
  */
 export function keptInstrumentations(opts: TelemetryOptions = {}): Instrumentation[] {
   return [
-    new HttpInstrumentation({
-      ignoreIncomingRequestHook: (req: IncomingMessage) => UNTRACED_PATHS.test(req.url ?? ''),
-      requireParentforOutgoingSpans: true,
-      ...(opts.outgoingHttp === false ? { disableOutgoingRequestInstrumentation: true } : {}),
-    }),
+    ...(opts.http === false
+      ? []
+      : [new HttpInstrumentation({ ignoreIncomingRequestHook: (req: IncomingMessage) => UNTRACED_PATHS.test(req.url ?? ''), requireParentforOutgoingSpans: true })]),
     // depth 1: a span per root field (where the use case runs); nested fields, trivial or loaders
     // whose queries show as pg spans anyway, add none.
     ...(opts.graphql === false ? [] : [new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true, depth: 1 })]),
