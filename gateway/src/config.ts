@@ -1,3 +1,4 @@
+import { traceSamplingConfig } from '@commonhold/kit/src/config';
 import { z } from 'zod';
 
 export const gatewayConfigSchema = z.object({
@@ -24,6 +25,12 @@ export const gatewayConfigSchema = z.object({
   MAX_COST: z.coerce.number().int().min(1).default(5000),
   MAX_ALIASES: z.coerce.number().int().min(1).default(15),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
+  ...traceSamplingConfig,
+  /** Identical concurrent subgraph queries share one upstream request (never mutations); false sends each. */
+  DEDUPE_SUBGRAPH_FETCHES: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+    .default('true')
+    .transform((v) => ['true', '1', 'yes', 'on'].includes(v)),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 

@@ -12,6 +12,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { trace } from '@opentelemetry/api';
 import express from 'express';
 import { GraphQLScalarType } from 'graphql';
+import { Counter } from 'prom-client';
 import {
   createLogger,
   createMetrics,
@@ -35,10 +36,12 @@ import {
 import { mountPassthrough } from './passthrough';
 import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limit';
 import { DEFAULT_LIMITS, DEFAULT_PASSTHROUGH, operationLabel, supergraphUrls, traceparentFor, type GatewayLimits } from './rules';
+import { dedupingFetch } from './dedupe';
 import { subgraphFetch } from './subgraph-fetch';
 import { reportUnavailable, unavailableStatusPlugin } from './unavailable';
 
 export { DEFAULT_PASSTHROUGH, HOP_BY_HOP, operationLabel, supergraphUrls, type GatewayLimits } from './rules';
+export { dedupingFetch, dedupeKey } from './dedupe';
 export { subgraphFetch } from './subgraph-fetch';
 
 export interface GatewayContext {
@@ -71,12 +74,19 @@ export interface GatewayOptions {
   trustProxy?: false | number | string[];
   /** When set, GET /metrics requires this bearer token (`METRICS_TOKEN`). */
   metricsToken?: string;
+  /**
+   * Identical concurrent subgraph queries (same subgraph, operation, variables, forwarded headers)
+   * share one upstream request (dedupe.ts; `DEDUPE_SUBGRAPH_FETCHES`). Default on; mutations never.
+   */
+  dedupeSubgraphFetches?: boolean;
 }
 
 export interface RunningGateway {
   url: string;
   port: number;
   rateLimits: RateLimits;
+  /** Subgraph fetches others are waiting on right now (0 when idle: deduplication keeps nothing). */
+  inflightSubgraphFetches(): number;
   stop(): Promise<void>;
 }
 
@@ -86,7 +96,9 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!('authorization' in context)) return; // the gateway's own health/introspection calls
     request.http?.headers.set('authorization', context.authorization);
     request.http?.headers.set('x-request-id', context.requestId);
-    request.http?.headers.set('traceparent', context.traceparent);
+    // The fetch's own span (@apollo/gateway's gateway.fetch) when telemetry runs, else the request's.
+    const fetchSpan = trace.getActiveSpan()?.spanContext();
+    request.http?.headers.set('traceparent', fetchSpan && trace.isSpanContextValid(fetchSpan) ? traceparentFor(fetchSpan, undefined, () => '') : context.traceparent);
   }
 }
 
@@ -129,10 +141,23 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const metrics = createMetrics('gateway');
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const rateLimits = createRateLimits(opts.rateLimit ?? {});
+  const deduplicated = new Counter({
+    name: 'subgraph_fetches_deduplicated_total',
+    help: 'Subgraph fetches answered by an identical fetch already in flight (not sent upstream), by subgraph',
+    labelNames: ['subgraph'],
+    registers: [metrics.registry],
+  });
+  const dedupers: ReturnType<typeof dedupingFetch>[] = [];
+  const fetcherFor = (name: string): typeof fetch => {
+    if (opts.dedupeSubgraphFetches === false) return subgraphFetch;
+    const d = dedupingFetch(subgraphFetch, () => deduplicated.inc({ subgraph: name }));
+    dedupers.push(d);
+    return d.fetch;
+  };
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
-      reportUnavailable(new ForwardingDataSource({ url: opts.subgraphUrls?.[name] ?? url, fetcher: subgraphFetch as never }), name, (err) => log.warn({ err, subgraph: name }, 'subgraph unreachable')),
+      reportUnavailable(new ForwardingDataSource({ url: opts.subgraphUrls?.[name] ?? url, fetcher: fetcherFor(name) as never }), name, (err) => log.warn({ err, subgraph: name }, 'subgraph unreachable')),
   });
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
@@ -149,6 +174,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy ?? false);
+  // A GraphQL POST answer is never revalidated: no SHA-1 of every response body for an ETag.
+  app.set('etag', false);
   app.use(...securityMiddleware({ corsOrigins: opts.corsOrigins ?? parseCorsOrigins(undefined, opts.production), production: opts.production }));
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;
@@ -224,6 +251,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     url: `http://127.0.0.1:${port}/graphql`,
     port,
     rateLimits,
+    inflightSubgraphFetches: () => dedupers.reduce((n, d) => n + d.inflight(), 0),
     stop: async () => {
       ready = false;
       await drain.drain(); // /ready 503, grace period, in-flight requests finish, keep-alive sockets close

@@ -22,6 +22,7 @@ async function main() {
     corsOrigins: parseCorsOrigins(config.CORS_ORIGINS, config.NODE_ENV === 'production'),
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
     metricsToken: config.METRICS_TOKEN,
+    dedupeSubgraphFetches: config.DEDUPE_SUBGRAPH_FETCHES,
     log,
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { context, propagation } from '@opentelemetry/api';
 import type express from 'express';
 import { requestScope, requestScopeMiddleware, type Logger } from '@commonhold/kit';
 import type { RateLimits } from './rate-limit';
@@ -28,6 +29,9 @@ export function mountPassthrough(app: express.Express, route: { prefix: string; 
     headers['x-request-id'] = scope?.requestId ?? randomUUID();
     if (scope?.clientRequestId) headers['x-client-request-id'] = scope.clientRequestId;
     headers['x-forwarded-for'] = req.ip ?? '';
+    // This request's trace context (the gateway's server span), not the caller's: the gateway
+    // propagates it itself (its telemetry makes no HTTP client spans).
+    propagation.inject(context.active(), headers);
     const upstream = (base.protocol === 'https:' ? https : http).request(
       { protocol: base.protocol, hostname: base.hostname, port: base.port, method: req.method, path: req.originalUrl, headers, timeout: 30_000 },
       (up) => {

@@ -12,6 +12,16 @@ export const CAPABILITY_FLAGS = ['ENABLE_VOTE_AUTOMATION', 'ENABLE_VENDOR_PORTAL
 export const FEATURE_FLAGS = [...CAPABILITY_FLAGS, ...SERVICE_FEATURE_FLAGS] as const;
 export type FeatureFlag = (typeof FEATURE_FLAGS)[number];
 
+/** The sampler names of the OpenTelemetry spec (`OTEL_TRACES_SAMPLER`) the kit understands (telemetry.ts). */
+export const TRACE_SAMPLERS = ['parentbased_traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'traceidratio', 'always_on', 'always_off'] as const;
+export type TraceSamplerName = (typeof TRACE_SAMPLERS)[number];
+
+/** Standard OpenTelemetry sampling settings, validated with the rest (telemetry.ts reads them first). */
+export const traceSamplingConfig = {
+  OTEL_TRACES_SAMPLER: z.enum(TRACE_SAMPLERS).optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+};
+
 const bool = (dflt: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -35,6 +45,7 @@ export const baseConfigSchema = z.object({
   JWT_ISSUER: z.string().default('commonhold-identity'),
   JWT_AUDIENCE: z.string().default('commonhold'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
+  ...traceSamplingConfig,
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   CONSUMER_BACKOFF_MS: z.coerce.number().int().min(0).default(200),

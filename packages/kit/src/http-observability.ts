@@ -1,5 +1,5 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { context as otelContext, propagation, trace, SpanKind } from '@opentelemetry/api';
+import { context as otelContext, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { AuditChecker } from './audit-check';
 import type { Express, RequestHandler } from 'express';
 import type { Metrics } from './metrics';
@@ -21,9 +21,20 @@ export function requestScopeMiddleware(spanName: string, opts: { trustRequestId?
     const clientRequestId = trust ? undefined : sent;
     res.setHeader('x-request-id', requestId);
     if (clientRequestId) res.setHeader('x-client-request-id', clientRequestId);
+    // Under the HTTP instrumentation the request already runs in its server span, which took the
+    // caller's traceparent: a second server span would double the cost and the noise.
+    const current = trace.getSpan(otelContext.active());
+    if (current && trace.isSpanContextValid(current.spanContext())) {
+      requestScope.run({ requestId, clientRequestId, traceId: current.spanContext().traceId }, next);
+      return;
+    }
     const parent = propagation.extract(otelContext.active(), req.headers);
-    const span = tracer.startSpan(spanName, { kind: SpanKind.SERVER }, parent);
-    res.on('finish', () => span.end());
+    const span = tracer.startSpan(spanName, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, parent);
+    res.on('finish', () => {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
     otelContext.with(trace.setSpan(parent, span), () => requestScope.run({ requestId, clientRequestId, traceId: span.spanContext().traceId }, next));
   };
 }

@@ -1,3 +1,4 @@
+import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { toTransportMessage, type OutboxEvent } from './envelope';
@@ -295,7 +296,15 @@ export class OutboxRelay {
       // Fence: the claim above ran in the lock-holding session; if that session is gone now, its
       // transaction (and the lock) are gone too and another relay may own these rows: do not publish.
       if (this.session !== client) throw new LeadershipLost('session lost before publish');
-      await this.opts.transport.publish(events.map(toTransportMessage));
+      const spans = publishSpans(events);
+      try {
+        await this.opts.transport.publish(events.map(toTransportMessage));
+      } catch (err) {
+        for (const span of spans) span?.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+        throw err;
+      } finally {
+        for (const span of spans) span?.end();
+      }
       await client.query('COMMIT');
       for (const e of events) this.opts.metrics?.eventsPublished.inc({ topic: e.topic });
       return rows.length;
@@ -304,4 +313,22 @@ export class OutboxRelay {
       throw err;
     }
   }
+}
+
+const tracer = trace.getTracer('commonhold-kit');
+
+/**
+ * A PRODUCER span per event, in the trace of the request that wrote it (its stored traceparent;
+ * unrecorded when that trace was not sampled), so a trace shows the hop through the outbox.
+ */
+function publishSpans(events: OutboxEvent[]) {
+  return events.map((e) =>
+    e.traceparent
+      ? tracer.startSpan(
+          `publish ${e.topic}`,
+          { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': e.topic, 'messaging.message.id': e.eventId } },
+          propagation.extract(ROOT_CONTEXT, { traceparent: e.traceparent }),
+        )
+      : undefined,
+  );
 }
