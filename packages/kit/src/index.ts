@@ -45,3 +45,5 @@ export * from './subgraph-defence';
 export * from './csv-safe';
 export * from './input-hygiene';
 export * from './scope';
+export * from './permissions';
+export * from './access';

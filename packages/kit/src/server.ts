@@ -17,6 +17,9 @@ import { requireFeature } from './flags';
 import { startConsumer, type ConsumerDefinition } from './consumer';
 import { createDataSource, migrationsApplied, withTenant } from './db';
 import { accessScope } from './scope';
+import { accessCoverage, guardSchema } from './access';
+import type { AccessRules } from './module';
+import { authorize } from './permissions';
 import { formatError } from './errors';
 import type { EventRegistry } from './event-registry';
 import { createLogger, type Logger } from './logger';
@@ -54,6 +57,11 @@ export interface ServiceRuntime {
   metrics: Metrics;
   /** The verifier the subgraph's GraphQL endpoint uses, for extra routes that need a caller's token. */
   verifyToken: TokenVerifier;
+  /**
+   * For a plain-HTTP route acting for a user: applies the route's declared rule
+   * (`permissions.routes['POST /imports']`) to a verified caller; FORBIDDEN otherwise (deny by default).
+   */
+  authorizeRoute(principal: Principal, route: string): void;
 }
 
 /** A subgraph is its name, SDL, resolvers, tables and consumers; the kit does the rest. */
@@ -61,6 +69,8 @@ export interface ServiceDefinition {
   name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<RequestContext>;
+  /** The permission every operation needs (composed from the modules' `permissions`); enforced by the kit. */
+  access: AccessRules;
   entities: MixedList<EntitySchema | Function>;
   migrations: MixedList<Function>;
   consumers?: (rt: ServiceRuntime) => ConsumerDefinition[];
@@ -116,7 +126,17 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const ds = createDataSource({ url: config.DATABASE_URL, entities: def.entities, migrations: def.migrations, applicationName: def.name });
   await ds.initialize();
   if (!transport.isConnected()) await transport.connect();
-  const runtime: ServiceRuntime = { name: def.name, config, ds, transport, registry, log, metrics, verifyToken: opts.verifyToken };
+  const runtime: ServiceRuntime = {
+    name: def.name,
+    config,
+    ds,
+    transport,
+    registry,
+    log,
+    metrics,
+    verifyToken: opts.verifyToken,
+    authorizeRoute: (principal, route) => authorize(principal, route, def.access.routes[route]),
+  };
 
   const relay = new OutboxRelay({ databaseUrl: config.DATABASE_URL, transport, log, metrics, batchSize: config.OUTBOX_BATCH_SIZE, name: def.name });
   await relay.start();
@@ -143,10 +163,14 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   app.use(...securityMiddleware({ corsOrigins: parseCorsOrigins(config.CORS_ORIGINS, production), production }));
   const protection = subgraphProtection(production);
+  // Every root operation and entity type passes its declared rule first (deny by default).
+  const schema = guardSchema(buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }), def.access);
+  const coverage = accessCoverage(schema, def.access);
+  if (coverage.missing.length) log.warn({ operations: coverage.missing }, 'operations without a permission rule are refused to everyone');
   const apollo = new ApolloServer<RequestContext>({
     validationRules: protection.validationRules,
     parseOptions: protection.parseOptions,
-    schema: buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
+    schema,
     // The process owns SIGTERM (drain → consumers → outbox → pools); Apollo's own handler would
     // re-kill the process mid-drain outside NODE_ENV=test.
     stopOnTerminationSignals: false,

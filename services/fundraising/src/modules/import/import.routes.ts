@@ -1,5 +1,5 @@
 import express from 'express';
-import { AppError, requireFeature, withTenant, type ServiceRuntime } from '@commonhold/kit';
+import { accessScope, AppError, requireFeature, withTenant, type ServiceRuntime } from '@commonhold/kit';
 import { jobErrors, type RunDeps } from './import.store';
 import { jobOut } from './import.resolvers';
 import { startImport } from './use-cases';
@@ -14,13 +14,12 @@ const STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 4
  * answers `{ job, errors }` (the first 100 report entries) or `{ errors: [{ message, extensions }] }`.
  */
 export function importRoutes(app: express.Express, rt: ServiceRuntime): void {
-  // The same verifier the service's GraphQL endpoint uses (embedded, distributed and tests alike).
-  const verify = (authorization: string | undefined) => rt.verifyToken(authorization);
-
   app.post('/imports', express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '64mb' }), async (req, res) => {
     try {
-      const principal = await verify(req.headers.authorization);
+      const principal = await rt.verifyToken(req.headers.authorization);
       requireFeature(rt.config, 'ENABLE_FUNDRAISING');
+      // The same rule as startFundraisingImport: imports:write, global scope (import.module.ts).
+      rt.authorizeRoute(principal, 'POST /imports');
       const q = req.query as Record<string, string | undefined>;
       const bool = (name: string, dflt: boolean) => {
         const v = q[name];
@@ -29,7 +28,7 @@ export function importRoutes(app: express.Express, rt: ServiceRuntime): void {
         return v === 'true';
       };
       const deps: RunDeps = {
-        tx: (fn) => withTenant(rt.ds, principal.tenantId, fn),
+        tx: (fn) => withTenant(rt.ds, { tenantId: principal.tenantId, scope: accessScope(principal.scope) }, fn),
         registry: rt.registry,
         tenantId: principal.tenantId,
         actor: principal.userId,
