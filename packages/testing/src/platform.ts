@@ -1,11 +1,19 @@
 import { startPlatform, type RunningPlatform } from '@commonhold/platform';
+import type { ScopeClaim } from '@commonhold/kit';
 import { adminUrl, gql, bearer, testKeys, uniquePrefix, type GqlResult } from './index';
+
+/** Who a test calls as, beyond the tenant: roles (default `['admin']`), scope (default `global`), user id. */
+export interface Caller {
+  roles?: string[];
+  scope?: ScopeClaim;
+  userId?: string;
+}
 
 export interface TestPlatform extends RunningPlatform {
   prefix: string;
-  token: (tenantId: string) => Promise<string>;
-  /** Calls the gateway as `tenantId`. */
-  as: (tenantId: string) => <T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<GqlResult<T>>;
+  token: (tenantId: string, caller?: Caller) => Promise<string>;
+  /** Calls the gateway as `tenantId` (an admin with global scope unless `caller` says otherwise). */
+  as: (tenantId: string, caller?: Caller) => <T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<GqlResult<T>>;
 }
 
 /** The whole platform on free ports, over real Kafka (namespaced topics) or the in-process bus. */
@@ -36,14 +44,15 @@ export async function startTestPlatform(opts: {
     ...(opts.services ? { services: opts.services } : {}),
   });
   const tokens = new Map<string, string>();
-  const token = async (tenantId: string) => {
-    if (!tokens.has(tenantId)) tokens.set(tenantId, await keys.token(tenantId, { userId: `user-of-${tenantId}` }));
-    return tokens.get(tenantId)!;
+  const token = async (tenantId: string, caller: Caller = {}) => {
+    const key = JSON.stringify([tenantId, caller.roles ?? null, caller.scope ?? null, caller.userId ?? null]);
+    if (!tokens.has(key)) tokens.set(key, await keys.token(tenantId, { userId: caller.userId ?? `user-of-${tenantId}`, ...(caller.roles ? { roles: caller.roles } : {}), ...(caller.scope ? { scope: caller.scope } : {}) }));
+    return tokens.get(key)!;
   };
   return {
     ...platform,
     prefix,
     token,
-    as: (tenantId) => async (query, variables, headers = {}) => gql(platform.gateway.url, query, variables, { ...bearer(await token(tenantId)), ...headers }),
+    as: (tenantId, caller) => async (query, variables, headers = {}) => gql(platform.gateway.url, query, variables, { ...bearer(await token(tenantId, caller)), ...headers }),
   };
 }
