@@ -46,7 +46,10 @@ export function importRoutes(app: express.Express, rt: ServiceRuntime): void {
     } catch (err) {
       if (err instanceof AppError) {
         const code = String(err.extensions.code);
-        res.status(STATUS[code] ?? 400).json({ errors: [{ message: err.message, extensions: { code, ...(err.extensions.field ? { field: err.extensions.field } : {}) } }] });
+        const { field, permission, reason } = err.extensions as { field?: string; permission?: string | null; reason?: string };
+        res.status(STATUS[code] ?? 400).json({
+          errors: [{ message: err.message, extensions: { code, ...(field ? { field } : {}), ...(code === 'FORBIDDEN' ? { permission, reason } : {}) } }],
+        });
         return;
       }
       rt.log.error({ err }, 'POST /imports failed');
