@@ -47,3 +47,4 @@ export * from './input-hygiene';
 export * from './scope';
 export * from './permissions';
 export * from './access';
+export * from './tenant-flags';

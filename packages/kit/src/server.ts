@@ -13,7 +13,9 @@ import type { DataSource, EntityManager, EntitySchema, MixedList } from 'typeorm
 import type { Principal, TokenVerifier } from './auth';
 import type { BaseConfig } from './config';
 import { serviceFeatureFlag } from './registry';
-import { requireFeature } from './flags';
+import { parsePilotTenants } from './flags';
+import { FEATURE_FLAGS, type FeatureFlag } from './config';
+import { tenantFlagsFor, type TenantFlags } from './tenant-flags';
 import { startConsumer, type ConsumerDefinition } from './consumer';
 import { createDataSource, migrationsApplied, withTenant } from './db';
 import { accessScope } from './scope';
@@ -42,6 +44,8 @@ export interface RequestContext {
   log: Logger;
   /** Runs `fn` in a transaction with `app.tenant_id` set to the caller's tenant (RLS). */
   tx<T>(fn: (m: EntityManager) => Promise<T>): Promise<T>;
+  /** Whether a feature flag is on for the caller's tenant (pilot rollout: flags.ts); `require` answers FEATURE_DISABLED. */
+  feature: { isOn(flag: FeatureFlag): Promise<boolean>; require(flag: FeatureFlag): Promise<void> };
   /** Per-request memo for DataLoaders keyed by name. */
   loader<T>(name: string, make: () => T): T;
   runtime: ServiceRuntime;
@@ -62,6 +66,8 @@ export interface ServiceRuntime {
    * (`permissions.routes['POST /imports']`) to a verified caller; FORBIDDEN otherwise (deny by default).
    */
   authorizeRoute(principal: Principal, route: string): void;
+  /** Feature flags per tenant: the tenant's setting, else the environment's pilot list, else its default. */
+  flags: TenantFlags;
 }
 
 /** A subgraph is its name, SDL, resolvers, tables and consumers; the kit does the rest. */
@@ -126,7 +132,9 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const ds = createDataSource({ url: config.DATABASE_URL, entities: def.entities, migrations: def.migrations, applicationName: def.name });
   await ds.initialize();
   if (!transport.isConnected()) await transport.connect();
+  const flags = tenantFlagsFor(ds, config, parsePilotTenants(config.FEATURE_PILOT_TENANTS, FEATURE_FLAGS));
   const runtime: ServiceRuntime = {
+    flags,
     name: def.name,
     config,
     ds,
@@ -225,7 +233,8 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
         const requestId = requestScope.getStore()?.requestId ?? randomUUID();
         // A subgraph trusts no caller: every operation, `_entities` included, needs a valid token.
         const principal = await opts.verifyToken(req.headers.authorization);
-        if (serviceFlag) requireFeature(config, serviceFlag);
+        // The kill switch, per tenant: on for pilot tenants only while the default is off.
+        if (serviceFlag) await flags.require(serviceFlag, principal.tenantId);
         const scope = requestScope.getStore();
         if (scope) {
           scope.tenantId = principal.tenantId;
@@ -238,6 +247,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
           requestId,
           log: log.child({ requestId, tenantId: principal.tenantId }),
           tx: (fn) => withTenant(ds, who, fn),
+          feature: { isOn: (flag) => flags.isOn(flag, principal.tenantId), require: (flag) => flags.require(flag, principal.tenantId) },
           loader: <T>(name: string, make: () => T) => {
             if (!loaders.has(name)) loaders.set(name, make());
             return loaders.get(name) as T;

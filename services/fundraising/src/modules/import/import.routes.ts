@@ -1,5 +1,5 @@
 import express from 'express';
-import { accessScope, AppError, requireFeature, withTenant, type ServiceRuntime } from '@commonhold/kit';
+import { accessScope, AppError, withTenant, type ServiceRuntime } from '@commonhold/kit';
 import { jobErrors, type RunDeps } from './import.store';
 import { jobOut } from './import.resolvers';
 import { startImport } from './use-cases';
@@ -17,7 +17,7 @@ export function importRoutes(app: express.Express, rt: ServiceRuntime): void {
   app.post('/imports', express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '64mb' }), async (req, res) => {
     try {
       const principal = await rt.verifyToken(req.headers.authorization);
-      requireFeature(rt.config, 'ENABLE_FUNDRAISING');
+      await rt.flags.require('ENABLE_FUNDRAISING', principal.tenantId);
       // The same rule as startFundraisingImport: imports:write, global scope (import.module.ts).
       rt.authorizeRoute(principal, 'POST /imports');
       const q = req.query as Record<string, string | undefined>;
