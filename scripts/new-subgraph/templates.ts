@@ -260,6 +260,9 @@ export const notesModule = defineModule({
     Mutation: { create${pascal}Note: '${name}-notes:write' },
     entities: { ${noteType}: '${name}-notes:read' },
   },
+  // Callers scoped to buildings, apartments or a vendor are refused here until every table the
+  // module reads carries scopeRlsSql; then say scopedCallers: 'fenced'.
+  scopedCallers: 'refused',
   entities: [NoteEntity],
   consumers: () => [noteCreatedConsumer],
 });
