@@ -289,6 +289,17 @@ export async function createNote(as: As, overrides: Record<string, unknown> = {}
   return (await ok(as, CREATE_NOTE, { input: buildNote(overrides) })).create${pascal}Note.note.id as string;
 }
 `,
+    [`services/${name}/test/contracts.ts`]: `// What the supergraph-wide contract tests (test/contracts/) need from ${name}: a valid input for each
+// of its mutations (idempotent replay, tenant isolation). Add one for every mutation you add.
+import type { ServiceContracts } from '@commonhold/testing/src/contracts';
+import { buildNote } from './support';
+
+export const contracts: ServiceContracts = {
+  samples: {
+    create${pascal}Note: async (_ctx, idempotencyKey) => buildNote({ idempotencyKey }),
+  },
+};
+`,
     [`services/${name}/test/${name}.e2e-spec.ts`]: `// ${name} through the gateway on real PostgreSQL and the in-process bus: the example module's
 // use case, idempotency, bad input, the event's consumer, and tenant isolation.
 import { eventually } from '@commonhold/testing';

@@ -48,3 +48,6 @@ export * from './scope';
 export * from './permissions';
 export * from './access';
 export * from './tenant-flags';
+export * from './audit-check';
+export * from './kit-follow-ups.migration';
+export * from './secrets';

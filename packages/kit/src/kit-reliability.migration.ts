@@ -1,5 +1,6 @@
 import type { MixedList } from 'typeorm';
 import { sqlMigration } from './sql-migration';
+import { KitAuditCheck1790000000100, KitSecrets1790000000200 } from './kit-follow-ups.migration';
 
 /**
  * Follow-ups to the kit tables (ADR 0006):
@@ -39,8 +40,8 @@ export const KitReliability1790000000000 = sqlMigration(
  * Tenants' own feature-flag settings (tenant-flags.ts): the first rule of the pilot rollout. Tenant
  * isolation spelled out as `tenantRlsSql` writes it (importing db.ts here would close a cycle).
  */
-export const KitTenantFlags1790000000100 = sqlMigration(
-  'KitTenantFlags1790000000100',
+export const KitTenantFlags1790000000300 = sqlMigration(
+  'KitTenantFlags1790000000300',
   [
     `CREATE TABLE tenant_feature_flags (
       tenant_id text NOT NULL,
@@ -58,7 +59,7 @@ export const KitTenantFlags1790000000100 = sqlMigration(
 );
 
 /** The kit's migrations after `KitTables`, in order. */
-export const KIT_FOLLOW_UP_MIGRATIONS: Function[] = [KitReliability1790000000000, KitTenantFlags1790000000100];
+export const KIT_FOLLOW_UP_MIGRATIONS: Function[] = [KitReliability1790000000000, KitAuditCheck1790000000100, KitSecrets1790000000200, KitTenantFlags1790000000300];
 
 /**
  * A service lists `KitTables1763800000000` among its migrations; the kit's own follow-ups ride

@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type express from 'express';
 import type { EntitySchema } from 'typeorm';
+import type { AuditCheck } from './audit-check';
 import type { ConsumerDefinition } from './consumer';
 import type { AccessRule, Rule } from './permissions';
 import type { RequestContext, ServiceDefinition, ServiceRuntime } from './server';
@@ -18,6 +19,8 @@ export interface ServiceModule {
   migrations?: Function[];
   consumers?: (rt: ServiceRuntime) => ConsumerDefinition[];
   routes?: (app: express.Express, rt: ServiceRuntime) => void;
+  /** Its financial side effects' audit completeness checks (audit-check.ts). */
+  auditChecks?: AuditCheck[];
   /**
    * The permission each of the module's operations needs (permissions.ts): its root `Query` and
    * `Mutation` fields, the entity types it resolves for other subgraphs (`_entities`), and its
@@ -38,7 +41,7 @@ export interface ModulePermissions {
   Mutation?: Record<string, Rule>;
   /** Entity type → rule for `_entities` representations of that type. */
   entities?: Record<string, Rule>;
-  /** `'<METHOD> <path>'` → rule, checked by `rt.authorizeRequest` in the route. */
+  /** `'<METHOD> <path>'` → rule, checked by `rt.authorizeRoute` in the route. */
   routes?: Record<string, Rule>;
 }
 
@@ -99,7 +102,7 @@ export function mergeResolvers(maps: Resolvers[]): Resolvers {
 }
 
 /** What a ServiceDefinition takes from its modules. */
-export type ComposedModules = Required<Pick<ServiceDefinition, 'resolvers' | 'consumers' | 'routes' | 'access'>> & {
+export type ComposedModules = Required<Pick<ServiceDefinition, 'resolvers' | 'consumers' | 'routes' | 'auditChecks' | 'access'>> & {
   entities: (EntitySchema | Function)[];
   migrations: Function[];
 };
@@ -127,6 +130,7 @@ export function composeModules(
     entities: [...(base.entities ?? []), ...modules.flatMap((m) => m.entities ?? [])],
     migrations: [...(base.migrations ?? []), ...modules.flatMap((m) => m.migrations ?? [])],
     consumers: (rt) => modules.flatMap((m) => m.consumers?.(rt) ?? []),
+    auditChecks: modules.flatMap((m) => m.auditChecks ?? []),
     routes: (app, rt) => {
       for (const m of modules) m.routes?.(app, rt);
     },

@@ -22,13 +22,15 @@ import { accessScope } from './scope';
 import { accessCoverage, guardSchema } from './access';
 import type { AccessRules } from './module';
 import { authorize } from './permissions';
+import { AuditChecker, type AuditCheck } from './audit-check';
+import { DEV_KEK, parseKeyring, TenantSecrets } from './secrets';
 import { formatError } from './errors';
 import type { EventRegistry } from './event-registry';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { OutboxRelay } from './outbox-relay';
 import { requestScope } from './request-context';
-import { mountHttpMetrics, requestScopeMiddleware } from './http-observability';
+import { mountAuditGaps, mountHttpMetrics, requestScopeMiddleware } from './http-observability';
 import { faultInjection, parseFaultSpec } from './fault-injection';
 import { serviceSdlGuard, subgraphProtection } from './subgraph-defence';
 import { inputHygienePlugin } from './input-hygiene';
@@ -68,6 +70,8 @@ export interface ServiceRuntime {
   authorizeRoute(principal: Principal, route: string): void;
   /** Feature flags per tenant: the tenant's setting, else the environment's pilot list, else its default. */
   flags: TenantFlags;
+  /** Seals and opens tenants' secrets at rest (envelope encryption, secrets.ts). */
+  secrets: TenantSecrets;
 }
 
 /** A subgraph is its name, SDL, resolvers, tables and consumers; the kit does the rest. */
@@ -85,6 +89,8 @@ export interface ServiceDefinition {
    * bodies (webhooks need the raw bytes to verify a signature) and authenticate their own callers.
    */
   routes?: (app: express.Express, rt: ServiceRuntime) => void;
+  /** Audit completeness checks of its financial side effects, run on a schedule (audit-check.ts). */
+  auditChecks?: AuditCheck[];
 }
 
 export interface StartOptions {
@@ -102,6 +108,8 @@ export interface RunningService {
   port: number;
   runtime: ServiceRuntime;
   relay: OutboxRelay;
+  /** The audit completeness checker (runs on its schedule; `run()` for a pass now). */
+  auditChecker: AuditChecker;
   /** Drains requests, stops consumers, flushes the outbox, closes the pool (what SIGTERM does). */
   stop(): Promise<void>;
 }
@@ -132,9 +140,10 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const ds = createDataSource({ url: config.DATABASE_URL, entities: def.entities, migrations: def.migrations, applicationName: def.name });
   await ds.initialize();
   if (!transport.isConnected()) await transport.connect();
+  if (config.NODE_ENV === 'production' && !config.SECRETS_KEKS) throw new Error('SECRETS_KEKS is required in production (docs/runbooks/secrets.md)');
+  const secrets = new TenantSecrets(parseKeyring(config.SECRETS_KEKS ?? DEV_KEK));
   const flags = tenantFlagsFor(ds, config, parsePilotTenants(config.FEATURE_PILOT_TENANTS, FEATURE_FLAGS));
   const runtime: ServiceRuntime = {
-    flags,
     name: def.name,
     config,
     ds,
@@ -143,8 +152,18 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
     log,
     metrics,
     verifyToken: opts.verifyToken,
+    secrets,
+    flags,
     authorizeRoute: (principal, route) => authorize(principal, route, def.access.routes[route]),
   };
+  // A KEK rotation: data keys move under the first key of SECRETS_KEKS (in the background).
+  void secrets
+    .rewrapAll(ds)
+    .then(async (moved) => {
+      if (moved) log.info(`rewrapped ${moved} data key(s) under the current key-encryption key`);
+      metrics.secretsOnOldKek.set(await secrets.onOldKek(ds));
+    })
+    .catch((err) => log.warn({ err }, 'rewrapping data keys failed; old key-encryption keys must stay listed'));
 
   const relay = new OutboxRelay({ databaseUrl: config.DATABASE_URL, transport, log, metrics, batchSize: config.OUTBOX_BATCH_SIZE, name: def.name });
   await relay.start();
@@ -161,6 +180,13 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   await sampleLag();
   const lagTimer = setInterval(() => void sampleLag(), config.CONSUMER_LAG_SAMPLE_MS);
   lagTimer.unref();
+
+  const auditChecker = new AuditChecker({ ds, checks: def.auditChecks ?? [], metrics, log });
+  const auditTimer =
+    config.AUDIT_CHECK_INTERVAL_MS > 0 && def.auditChecks?.length
+      ? setInterval(() => auditChecker.run().catch((err) => log.warn({ err }, 'audit check failed')), config.AUDIT_CHECK_INTERVAL_MS)
+      : undefined;
+  auditTimer?.unref();
 
   const app = express();
   app.disable('x-powered-by');
@@ -198,6 +224,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
 
   let ready = true;
   mountHttpMetrics(app, metrics, { token: config.METRICS_TOKEN });
+  mountAuditGaps(app, auditChecker, { token: config.METRICS_TOKEN });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: def.name });
   });
@@ -269,6 +296,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
     (stopping ??= (async () => {
       ready = false;
       clearInterval(lagTimer);
+      clearInterval(auditTimer);
       await drain.drain(); // /ready 503, grace period, in-flight requests finish, keep-alive sockets close
       await apollo.stop();
       for (const s of subscriptions) await s.stop();
@@ -276,5 +304,5 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
       await ds.destroy();
       log.info(`${def.name} stopped`);
     })());
-  return { url: `http://127.0.0.1:${port}/graphql`, port, runtime, relay, stop };
+  return { url: `http://127.0.0.1:${port}/graphql`, port, runtime, relay, auditChecker, stop };
 }

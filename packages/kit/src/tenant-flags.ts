@@ -1,6 +1,6 @@
 /**
  * Tenants' own feature-flag settings, in every service database beside the kit tables (the table:
- * `KitTenantFlags1790000000100`): the first
+ * `KitTenantFlags1790000000300`): the first
  * rule of the pilot rollout (flags.ts). Written only by operators (`main flag …`, or
  * `setTenantFeatureFlag` from a tool), each change with an audit event; no tenant role may set them,
  * so a tenant cannot opt itself into an unreleased capability.
