@@ -30,8 +30,9 @@ export interface ServiceModule {
   permissions?: ModulePermissions;
   /**
    * Whether callers with a narrow scope (buildings, apartments, a vendor) may call the module's
-   * operations: `'refused'` (the default) when its data is not keyed by them, `'fenced'` when every
-   * table it reads is fenced by `scopeRlsSql`, so row-level security narrows what they see.
+   * operations: `'refused'` (the default) when its data is not keyed by them; `'fenced'` when the
+   * module narrows what they see itself: `scopeRlsSql` on every table it reads (row-level security),
+   * or rows that belong to the caller alone (its own sessions), with scope checks before writes.
    */
   scopedCallers?: 'refused' | 'fenced';
 }
