@@ -43,11 +43,15 @@ export async function startTestPlatform(opts: {
     rateLimit: { keyPrefix: `${prefix}rl`, ...opts.rateLimit },
     ...(opts.services ? { services: opts.services } : {}),
   });
-  const tokens = new Map<string, string>();
+  // One token per tenant and caller, re-minted after 10 minutes (verifiers may cap lifetimes at 15).
+  const tokens = new Map<string, { token: string; at: number }>();
   const token = async (tenantId: string, caller: Caller = {}) => {
     const key = JSON.stringify([tenantId, caller.roles ?? null, caller.scope ?? null, caller.userId ?? null]);
-    if (!tokens.has(key)) tokens.set(key, await keys.token(tenantId, { userId: caller.userId ?? `user-of-${tenantId}`, ...(caller.roles ? { roles: caller.roles } : {}), ...(caller.scope ? { scope: caller.scope } : {}) }));
-    return tokens.get(key)!;
+    const hit = tokens.get(key);
+    if (hit && Date.now() - hit.at < 600_000) return hit.token;
+    const fresh = await keys.token(tenantId, { userId: caller.userId ?? `user-of-${tenantId}`, ...(caller.roles ? { roles: caller.roles } : {}), ...(caller.scope ? { scope: caller.scope } : {}) });
+    tokens.set(key, { token: fresh, at: Date.now() });
+    return fresh;
   };
   return {
     ...platform,
