@@ -1,5 +1,5 @@
 import express from 'express';
-import { accessScope, AppError, withTenant, type ServiceRuntime } from '@commonhold/kit';
+import { accessScope, AppError, withTenant, type Principal, type ServiceRuntime } from '@commonhold/kit';
 import { jobErrors, type RunDeps } from './import.store';
 import { jobOut } from './import.resolvers';
 import { startImport } from './use-cases';
@@ -14,12 +14,33 @@ const STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 4
  * answers `{ job, errors }` (the first 100 report entries) or `{ errors: [{ message, extensions }] }`.
  */
 export function importRoutes(app: express.Express, rt: ServiceRuntime): void {
-  app.post('/imports', express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '64mb' }), async (req, res) => {
+  // The same verifier the service's GraphQL endpoint uses (embedded, distributed and tests alike).
+  const verify = (authorization: string | undefined) => rt.verifyToken(authorization);
+
+  // The caller is authenticated and authorized before a byte of the (up to 64 MB) body is read.
+  const authenticate: express.RequestHandler = (req, res, next) => {
+    verify(req.headers.authorization)
+      .then(async (principal) => {
+        await rt.flags.require('ENABLE_FUNDRAISING', principal.tenantId);
+        // The same rule as startFundraisingImport: imports:write, global scope (import.module.ts).
+        rt.authorizeRoute(principal, 'POST /imports');
+        res.locals.principal = principal;
+        next();
+      })
+      .catch((err) => {
+        const code = err instanceof AppError ? String(err.extensions.code) : 'UNAUTHENTICATED';
+        // The unread body is not drained: the connection closes after this answer.
+        const { permission, reason } = (err instanceof AppError ? err.extensions : {}) as { permission?: string | null; reason?: string };
+        res
+          .status(STATUS[code] ?? 401)
+          .set('connection', 'close')
+          .json({ errors: [{ message: err instanceof AppError ? err.message : 'A valid bearer token is required', extensions: { code, ...(code === 'FORBIDDEN' ? { permission, reason } : {}) } }] });
+      });
+  };
+
+  app.post('/imports', authenticate, express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '64mb' }), async (req, res) => {
     try {
-      const principal = await rt.verifyToken(req.headers.authorization);
-      await rt.flags.require('ENABLE_FUNDRAISING', principal.tenantId);
-      // The same rule as startFundraisingImport: imports:write, global scope (import.module.ts).
-      rt.authorizeRoute(principal, 'POST /imports');
+      const principal = res.locals.principal as Principal;
       const q = req.query as Record<string, string | undefined>;
       const bool = (name: string, dflt: boolean) => {
         const v = q[name];

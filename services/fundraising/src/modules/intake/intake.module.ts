@@ -1,4 +1,5 @@
 import { Intake1763800000400 } from '../../migrations/1763800000400-intake';
+import { InstalmentSpelling1765000000100 } from '../../migrations/1765000000100-instalment-spelling';
 import { defineModule } from '@commonhold/kit';
 import { intakeResolvers } from './intake.resolvers';
 import { intakeRoutes } from './intake.routes';
@@ -30,7 +31,7 @@ export const intakeModule = defineModule({
     // The webhooks act for a payment provider, not a user: each is authenticated by the provider's
     // signature against the tenant's configured secret (provider-intake.md), so no role applies.
   },
-  migrations: [Intake1763800000400],
+  migrations: [Intake1763800000400, InstalmentSpelling1765000000100],
   routes: intakeRoutes,
   auditChecks: [
     {
