@@ -1,5 +1,7 @@
 // The subgraph generator's input checks and naming (the generated service itself is proven by
 // running `npm run new:subgraph -- demo --port 4099` and its own tests; see docs/adding-a-subgraph.md).
+import { parse, type ObjectTypeDefinitionNode } from 'graphql';
+import { PERMISSION_PATTERN } from '@commonhold/kit/domain';
 import { parseArgs } from '../scripts/new-subgraph';
 import { templates } from '../scripts/new-subgraph/templates';
 
@@ -26,5 +28,20 @@ describe('new:subgraph', () => {
     for (const f of ['note.ts', 'note.entity.ts', 'note.store.ts', 'create-note.ts', 'note.resolvers.ts', 'note-created.consumer.ts', 'notes.module.ts', 'index.ts', 'note.spec.ts']) {
       expect(Object.keys(files)).toContain(`services/bulk-ops/src/modules/notes/${f}`);
     }
+  });
+
+  it('declares a permission rule for every root field and entity type of the example module, so its subgraph passes the access-rules test', () => {
+    const files = templates({ name: 'bulk-ops', camel: 'bulkOps', pascal: 'BulkOps', sql: 'bulk_ops', port: 4030, flag: 'ENABLE_BULK_OPS', ts: 1 });
+    const doc = parse(files['schemas/subgraphs/bulk-ops/00-bulk-ops.graphql']!);
+    const types = doc.definitions.filter((d): d is ObjectTypeDefinitionNode => d.kind === 'ObjectTypeDefinition');
+    const roots = types.filter((t) => t.name.value === 'Query' || t.name.value === 'Mutation').flatMap((t) => t.fields!.map((f) => f.name.value));
+    const entities = types.filter((t) => t.directives?.some((d) => d.name.value === 'key')).map((t) => t.name.value);
+    expect(roots).toEqual(['bulkOpsNote', 'bulkOpsNotes', 'bulkOpsNoteCount', 'createBulkOpsNote']);
+    const wiring = files['services/bulk-ops/src/modules/notes/notes.module.ts']!;
+    const rules = Object.fromEntries([...wiring.matchAll(/(\w+): '([^']+)'/g)].map((m) => [m[1], m[2]]));
+    for (const op of [...roots, ...entities]) expect(rules[op]).toMatch(PERMISSION_PATTERN);
+    expect(rules.createBulkOpsNote).toBe('bulk-ops-notes:write');
+    // Its e2e proves the refusal through the gateway.
+    expect(files['services/bulk-ops/test/bulk-ops.e2e-spec.ts']).toContain("permission: 'bulk-ops-notes:write'");
   });
 });

@@ -1,6 +1,7 @@
 // `npm run new:subgraph -- <name> --port <port> [--flag ENABLE_X]`: writes a working subgraph in
 // the module shape (docs/adding-a-subgraph.md), then regenerates every derived list, composes the
-// supergraph, generates event payload types and locks the new event contract. Its tests pass at once.
+// supergraph, generates event payload types, locks the new event contract and regenerates
+// docs/security/roles.md with the example module's permissions. Its tests pass at once.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -55,6 +56,7 @@ export function main(argv = process.argv.slice(2)) {
   run('scripts/events-types.ts');
   run('scripts/compose.ts');
   run('scripts/events-lock.ts');
+  run('scripts/roles-doc.ts');
   console.log(`
 ${name} is ready: services/${name}/ (port ${port}, kill switch ${flag}).
   npx jest services/${name}      its unit and end-to-end tests

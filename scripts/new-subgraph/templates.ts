@@ -253,6 +253,16 @@ import { noteResolvers } from './note.resolvers';
 export const notesModule = defineModule({
   name: 'notes',
   resolvers: noteResolvers,
+  // What each operation needs (packages/kit/src/permissions.ts): admin and the auditor reach these
+  // through their patterns; grant them to other roles in ROLE_GRANTS, then run npm run docs:roles.
+  permissions: {
+    Query: { ${camel}Note: '${name}-notes:read', ${camel}Notes: '${name}-notes:read', ${camel}NoteCount: '${name}-notes:read' },
+    Mutation: { create${pascal}Note: '${name}-notes:write' },
+    entities: { ${noteType}: '${name}-notes:read' },
+  },
+  // Callers scoped to buildings, apartments or a vendor are refused here until every table the
+  // module reads carries scopeRlsSql; then say scopedCallers: 'fenced'.
+  scopedCallers: 'refused',
   entities: [NoteEntity],
   consumers: () => [noteCreatedConsumer],
 });
@@ -323,6 +333,13 @@ describe('${name} notes', () => {
     const acme = platform.as(tenantName('acme'));
     expect(await refused(acme, CREATE_NOTE, { input: buildNote({ title: '   ' }) })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
     expect((await ok(acme, \`{ ${camel}Notes(first: 10) { edges { node { id } } } }\`)).${camel}Notes.edges).toEqual([]);
+  });
+
+  it('refuses a role without the permission, naming it, and writes nothing', async () => {
+    const tenant = tenantName('acme');
+    const auditor = platform.as(tenant, { roles: ['auditor'] });
+    expect(await refused(auditor, CREATE_NOTE, { input: buildNote() })).toMatchObject({ code: 'FORBIDDEN', permission: '${name}-notes:write' });
+    expect((await ok(auditor, \`{ ${camel}Notes(first: 10) { edges { node { id } } } }\`)).${camel}Notes.edges).toEqual([]);
   });
 
   it('does not return another tenant’s note', async () => {

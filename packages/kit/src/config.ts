@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SERVICE_FEATURE_FLAGS } from './registry.generated';
+import { parsePilotTenants } from './flags';
 
 /** Flags of capabilities inside a service (ARCHITECTURE §6), documented in env.schema.example. */
 export const CAPABILITY_FLAGS = ['ENABLE_VOTE_AUTOMATION', 'ENABLE_VENDOR_PORTAL', 'ENABLE_HTTPONLY_AUTH', 'ENABLE_SLO_METRICS'] as const;
@@ -76,6 +77,19 @@ export const baseConfigSchema = z.object({
   DRAIN_GRACE_MS: z.coerce.number().int().min(0).optional(),
   /** Longest wait for in-flight requests after the grace period. */
   DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  /**
+   * Pilot tenants per flag, `FLAG:tenant-a,tenant-b;FLAG2:tenant-c`: the flag is on for them even
+   * where `FLAG=false`; a tenant's own setting overrides both (flags.ts, docs/runbooks/feature-pilots.md).
+   */
+  FEATURE_PILOT_TENANTS: z.string().optional().superRefine((v, ctx) => {
+    try {
+      parsePilotTenants(v, FEATURE_FLAGS);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
+  /** How long an instance reuses a tenant's flag settings before reading them again. */
+  TENANT_FLAGS_CACHE_MS: z.coerce.number().int().min(0).default(5000),
   ...Object.fromEntries(FEATURE_FLAGS.map((f) => [f, bool(f !== 'ENABLE_HTTPONLY_AUTH')])) as Record<
     FeatureFlag,
     ReturnType<typeof bool>

@@ -11,3 +11,4 @@ export * from './pagination';
 export * from './event-builders';
 export * from './csv-safe';
 export * from './scope';
+export * from './permissions';

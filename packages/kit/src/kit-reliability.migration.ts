@@ -36,8 +36,30 @@ export const KitReliability1790000000000 = sqlMigration(
   ],
 );
 
+/**
+ * Tenants' own feature-flag settings (tenant-flags.ts): the first rule of the pilot rollout. Tenant
+ * isolation spelled out as `tenantRlsSql` writes it (importing db.ts here would close a cycle).
+ */
+export const KitTenantFlags1790000000300 = sqlMigration(
+  'KitTenantFlags1790000000300',
+  [
+    `CREATE TABLE tenant_feature_flags (
+      tenant_id text NOT NULL,
+      flag text NOT NULL,
+      enabled boolean NOT NULL,
+      updated_by text NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (tenant_id, flag)
+    )`,
+    `ALTER TABLE tenant_feature_flags ENABLE ROW LEVEL SECURITY`,
+    `ALTER TABLE tenant_feature_flags FORCE ROW LEVEL SECURITY`,
+    `CREATE POLICY tenant_feature_flags_tenant_isolation ON tenant_feature_flags USING (tenant_id = current_setting('app.tenant_id', true)) WITH CHECK (tenant_id = current_setting('app.tenant_id', true))`,
+  ],
+  ['DROP TABLE tenant_feature_flags'],
+);
+
 /** The kit's migrations after `KitTables`, in order. */
-export const KIT_FOLLOW_UP_MIGRATIONS: Function[] = [KitReliability1790000000000, KitAuditCheck1790000000100, KitSecrets1790000000200];
+export const KIT_FOLLOW_UP_MIGRATIONS: Function[] = [KitReliability1790000000000, KitAuditCheck1790000000100, KitSecrets1790000000200, KitTenantFlags1790000000300];
 
 /**
  * A service lists `KitTables1763800000000` among its migrations; the kit's own follow-ups ride

@@ -3,6 +3,7 @@ import type express from 'express';
 import type { EntitySchema } from 'typeorm';
 import type { AuditCheck } from './audit-check';
 import type { ConsumerDefinition } from './consumer';
+import type { AccessRule, Rule } from './permissions';
 import type { RequestContext, ServiceDefinition, ServiceRuntime } from './server';
 
 export type Resolvers = GraphQLResolverMap<RequestContext>;
@@ -20,6 +21,53 @@ export interface ServiceModule {
   routes?: (app: express.Express, rt: ServiceRuntime) => void;
   /** Its financial side effects' audit completeness checks (audit-check.ts). */
   auditChecks?: AuditCheck[];
+  /**
+   * The permission each of the module's operations needs (permissions.ts): its root `Query` and
+   * `Mutation` fields, the entity types it resolves for other subgraphs (`_entities`), and its
+   * plain-HTTP routes that act for a user (`'POST /imports'`). An operation without a rule is
+   * refused, and a unit test fails while one is missing.
+   */
+  permissions?: ModulePermissions;
+  /**
+   * Whether callers with a narrow scope (buildings, apartments, a vendor) may call the module's
+   * operations: `'refused'` (the default) when its data is not keyed by them; `'fenced'` when the
+   * module narrows what they see itself: `scopeRlsSql` on every table it reads (row-level security),
+   * or rows that belong to the caller alone (its own sessions), with scope checks before writes.
+   */
+  scopedCallers?: 'refused' | 'fenced';
+}
+
+export interface ModulePermissions {
+  Query?: Record<string, Rule>;
+  Mutation?: Record<string, Rule>;
+  /** Entity type → rule for `_entities` representations of that type. */
+  entities?: Record<string, Rule>;
+  /** `'<METHOD> <path>'` → rule, checked by `rt.authorizeRoute` in the route. */
+  routes?: Record<string, Rule>;
+}
+
+/** Every operation of a service with the rule it declared (composed from its modules). */
+export interface AccessRules {
+  Query: Record<string, AccessRule>;
+  Mutation: Record<string, AccessRule>;
+  entities: Record<string, AccessRule>;
+  routes: Record<string, AccessRule>;
+}
+
+const ACCESS_KINDS = ['Query', 'Mutation', 'entities', 'routes'] as const;
+
+/** Gathers the modules' rules; a rule declared twice is a wiring mistake, as for resolvers. */
+export function composeAccessRules(modules: readonly Pick<ServiceModule, 'name' | 'permissions' | 'scopedCallers'>[]): AccessRules {
+  const out: AccessRules = { Query: {}, Mutation: {}, entities: {}, routes: {} };
+  for (const m of modules) {
+    for (const kind of ACCESS_KINDS) {
+      for (const [op, rule] of Object.entries(m.permissions?.[kind] ?? {})) {
+        if (op in out[kind]) throw new Error(`Permission rule ${kind}.${op} is declared by two modules (${out[kind][op]!.module}, ${m.name})`);
+        out[kind][op] = { rule, scopedCallers: m.scopedCallers === 'fenced', module: m.name };
+      }
+    }
+  }
+  return out;
 }
 
 const MODULE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -55,19 +103,23 @@ export function mergeResolvers(maps: Resolvers[]): Resolvers {
 }
 
 /** What a ServiceDefinition takes from its modules. */
-export type ComposedModules = Required<Pick<ServiceDefinition, 'resolvers' | 'consumers' | 'routes' | 'auditChecks'>> & {
+export type ComposedModules = Required<Pick<ServiceDefinition, 'resolvers' | 'consumers' | 'routes' | 'auditChecks' | 'access'>> & {
   entities: (EntitySchema | Function)[];
   migrations: Function[];
 };
 
 /**
  * Assembles a service's resolvers, entities, migrations, consumers and routes from its modules, in
- * module order. `base` holds what belongs to no module (shared scalars, the first migrations).
- * Module names must be unique and resolvers must not overlap.
+ * module order. `base` holds what belongs to no module (shared scalars, the first migrations, and
+ * the permissions of the resolvers it brings). Module names must be unique and neither resolvers
+ * nor permission rules may overlap.
  *
  *     export const service: ServiceDefinition = { name, typeDefs, ...composeModules(modules, { migrations: [KitTables…] }) };
  */
-export function composeModules(modules: readonly ServiceModule[], base: { resolvers?: Resolvers[]; entities?: (EntitySchema | Function)[]; migrations?: Function[] } = {}): ComposedModules {
+export function composeModules(
+  modules: readonly ServiceModule[],
+  base: { resolvers?: Resolvers[]; entities?: (EntitySchema | Function)[]; migrations?: Function[]; permissions?: ModulePermissions; scopedCallers?: 'refused' | 'fenced' } = {},
+): ComposedModules {
   const seen = new Set<string>();
   for (const m of modules) {
     if (seen.has(m.name)) throw new Error(`Module ${m.name} is listed twice`);
@@ -75,6 +127,7 @@ export function composeModules(modules: readonly ServiceModule[], base: { resolv
   }
   return {
     resolvers: mergeResolvers([...(base.resolvers ?? []), ...modules.map((m) => m.resolvers ?? {})]),
+    access: composeAccessRules([{ name: '(service)', permissions: base.permissions, scopedCallers: base.scopedCallers }, ...modules]),
     entities: [...(base.entities ?? []), ...modules.flatMap((m) => m.entities ?? [])],
     migrations: [...(base.migrations ?? []), ...modules.flatMap((m) => m.migrations ?? [])],
     consumers: (rt) => modules.flatMap((m) => m.consumers?.(rt) ?? []),

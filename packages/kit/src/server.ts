@@ -13,10 +13,15 @@ import type { DataSource, EntityManager, EntitySchema, MixedList } from 'typeorm
 import type { Principal, TokenVerifier } from './auth';
 import type { BaseConfig } from './config';
 import { serviceFeatureFlag } from './registry';
-import { requireFeature } from './flags';
+import { parsePilotTenants } from './flags';
+import { FEATURE_FLAGS, type FeatureFlag } from './config';
+import { tenantFlagsFor, type TenantFlags } from './tenant-flags';
 import { startConsumer, type ConsumerDefinition } from './consumer';
 import { createDataSource, migrationsApplied, withTenant } from './db';
 import { accessScope } from './scope';
+import { accessCoverage, guardSchema } from './access';
+import type { AccessRules } from './module';
+import { authorize } from './permissions';
 import { AuditChecker, type AuditCheck } from './audit-check';
 import { DEV_KEK, parseKeyring, TenantSecrets } from './secrets';
 import { formatError } from './errors';
@@ -41,6 +46,8 @@ export interface RequestContext {
   log: Logger;
   /** Runs `fn` in a transaction with `app.tenant_id` set to the caller's tenant (RLS). */
   tx<T>(fn: (m: EntityManager) => Promise<T>): Promise<T>;
+  /** Whether a feature flag is on for the caller's tenant (pilot rollout: flags.ts); `require` answers FEATURE_DISABLED. */
+  feature: { isOn(flag: FeatureFlag): Promise<boolean>; require(flag: FeatureFlag): Promise<void> };
   /** Per-request memo for DataLoaders keyed by name. */
   loader<T>(name: string, make: () => T): T;
   runtime: ServiceRuntime;
@@ -56,6 +63,13 @@ export interface ServiceRuntime {
   metrics: Metrics;
   /** The verifier the subgraph's GraphQL endpoint uses, for extra routes that need a caller's token. */
   verifyToken: TokenVerifier;
+  /**
+   * For a plain-HTTP route acting for a user: applies the route's declared rule
+   * (`permissions.routes['POST /imports']`) to a verified caller; FORBIDDEN otherwise (deny by default).
+   */
+  authorizeRoute(principal: Principal, route: string): void;
+  /** Feature flags per tenant: the tenant's setting, else the environment's pilot list, else its default. */
+  flags: TenantFlags;
   /** Seals and opens tenants' secrets at rest (envelope encryption, secrets.ts). */
   secrets: TenantSecrets;
 }
@@ -65,6 +79,8 @@ export interface ServiceDefinition {
   name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<RequestContext>;
+  /** The permission every operation needs (composed from the modules' `permissions`); enforced by the kit. */
+  access: AccessRules;
   entities: MixedList<EntitySchema | Function>;
   migrations: MixedList<Function>;
   consumers?: (rt: ServiceRuntime) => ConsumerDefinition[];
@@ -126,7 +142,20 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   if (!transport.isConnected()) await transport.connect();
   if (config.NODE_ENV === 'production' && !config.SECRETS_KEKS) throw new Error('SECRETS_KEKS is required in production (docs/runbooks/secrets.md)');
   const secrets = new TenantSecrets(parseKeyring(config.SECRETS_KEKS ?? DEV_KEK));
-  const runtime: ServiceRuntime = { name: def.name, config, ds, transport, registry, log, metrics, verifyToken: opts.verifyToken, secrets };
+  const flags = tenantFlagsFor(ds, config, parsePilotTenants(config.FEATURE_PILOT_TENANTS, FEATURE_FLAGS));
+  const runtime: ServiceRuntime = {
+    name: def.name,
+    config,
+    ds,
+    transport,
+    registry,
+    log,
+    metrics,
+    verifyToken: opts.verifyToken,
+    secrets,
+    flags,
+    authorizeRoute: (principal, route) => authorize(principal, route, def.access.routes[route]),
+  };
   // A KEK rotation: data keys move under the first key of SECRETS_KEKS (in the background).
   void secrets
     .rewrapAll(ds)
@@ -171,10 +200,14 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   app.use(...securityMiddleware({ corsOrigins: parseCorsOrigins(config.CORS_ORIGINS, production), production }));
   const protection = subgraphProtection(production);
+  // Every root operation and entity type passes its declared rule first (deny by default).
+  const schema = guardSchema(buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }), def.access);
+  const coverage = accessCoverage(schema, def.access);
+  if (coverage.missing.length) log.warn({ operations: coverage.missing }, 'operations without a permission rule are refused to everyone');
   const apollo = new ApolloServer<RequestContext>({
     validationRules: protection.validationRules,
     parseOptions: protection.parseOptions,
-    schema: buildSubgraphSchema({ typeDefs: def.typeDefs, resolvers: def.resolvers as GraphQLResolverMap<unknown> }),
+    schema,
     // The process owns SIGTERM (drain → consumers → outbox → pools); Apollo's own handler would
     // re-kill the process mid-drain outside NODE_ENV=test.
     stopOnTerminationSignals: false,
@@ -230,7 +263,8 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
         const requestId = requestScope.getStore()?.requestId ?? randomUUID();
         // A subgraph trusts no caller: every operation, `_entities` included, needs a valid token.
         const principal = await opts.verifyToken(req.headers.authorization);
-        if (serviceFlag) requireFeature(config, serviceFlag);
+        // The kill switch, per tenant: on for pilot tenants only while the default is off.
+        if (serviceFlag) await flags.require(serviceFlag, principal.tenantId);
         const scope = requestScope.getStore();
         if (scope) {
           scope.tenantId = principal.tenantId;
@@ -243,6 +277,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
           requestId,
           log: log.child({ requestId, tenantId: principal.tenantId }),
           tx: (fn) => withTenant(ds, who, fn),
+          feature: { isOn: (flag) => flags.isOn(flag, principal.tenantId), require: (flag) => flags.require(flag, principal.tenantId) },
           loader: <T>(name: string, make: () => T) => {
             if (!loaders.has(name)) loaders.set(name, make());
             return loaders.get(name) as T;

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { createTokenVerifier } from './auth';
-import { loadConfig, type BaseConfig } from './config';
-import { migrate } from './db';
+import { FEATURE_FLAGS, loadConfig, type BaseConfig, type FeatureFlag } from './config';
+import { createDataSource, migrate } from './db';
+import { setTenantFeatureFlag, type SetTenantFeatureFlag } from './tenant-flags';
 import { defaultSchemasDir, EventRegistry } from './event-registry';
 import { createLogger, logProcessWarnings } from './logger';
 import { startService, type ServiceDefinition } from './server';
@@ -9,7 +10,9 @@ import { createTransport } from './transport/create-transport';
 
 /**
  * The distributed-mode composition root shared by every service's `main.ts`:
- * `main migrate` applies migrations (the Helm hook Job); `main` serves until SIGTERM/SIGINT.
+ * `main migrate` applies migrations (the Helm hook Job); `main flag <FLAG> <tenant> on|off|clear
+ * --actor <name>` sets a tenant's own setting of a feature flag (pilot rollout, audited);
+ * `main` serves until SIGTERM/SIGINT.
  */
 export async function runServiceMain<S extends z.ZodType<BaseConfig>>(def: ServiceDefinition, schema: S, argv = process.argv): Promise<void> {
   try {
@@ -25,6 +28,18 @@ async function run<S extends z.ZodType<BaseConfig>>(def: ServiceDefinition, sche
   const config = loadConfig(schema);
   const log = createLogger(def.name, config.LOG_LEVEL);
   logProcessWarnings(log);
+  if (argv[2] === 'flag') {
+    const cmd = parseFlagCommand(argv.slice(3));
+    const ds = createDataSource({ url: config.DATABASE_URL, entities: [], migrations: [], applicationName: `${def.name}-flag` });
+    await ds.initialize();
+    try {
+      const change = await setTenantFeatureFlag(ds, cmd);
+      log.info({ tenantId: cmd.tenantId, flag: cmd.flag, actor: cmd.actor, ...change }, 'tenant feature flag set (takes effect within TENANT_FLAGS_CACHE_MS)');
+    } finally {
+      await ds.destroy();
+    }
+    return;
+  }
   if (argv[2] === 'migrate') {
     const ran = await migrate(config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, def.migrations);
     log.info({ ran }, 'migrations applied');
@@ -42,4 +57,20 @@ async function run<S extends z.ZodType<BaseConfig>>(def: ServiceDefinition, sche
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+const FLAG_USAGE = 'usage: main flag <FLAG> <tenant-id> on|off|clear --actor <name>';
+
+/** Parses `flag <FLAG> <tenant> on|off|clear --actor <name>` (after `flag`); throws naming every problem. */
+export function parseFlagCommand(args: string[]): SetTenantFeatureFlag {
+  const actorAt = args.indexOf('--actor');
+  const actor = actorAt >= 0 ? (args[actorAt + 1] ?? '') : '';
+  const [flag, tenantId, value] = args.filter((_, i) => actorAt < 0 || (i !== actorAt && i !== actorAt + 1));
+  const problems: string[] = [];
+  if (!flag || !(FEATURE_FLAGS as readonly string[]).includes(flag)) problems.push(`flag: one of ${FEATURE_FLAGS.join(', ')}`);
+  if (!tenantId || !/^[A-Za-z0-9_-]{1,64}$/.test(tenantId)) problems.push('tenant: 1-64 of [A-Za-z0-9_-]');
+  if (!value || !['on', 'off', 'clear'].includes(value)) problems.push('value: on, off or clear');
+  if (!actor.trim()) problems.push('--actor: who makes the change (kept in the audit trail)');
+  if (problems.length) throw new Error(`${problems.join('; ')}\n${FLAG_USAGE}`);
+  return { flag: flag as FeatureFlag, tenantId: tenantId!, enabled: value === 'clear' ? null : value === 'on', actor };
 }

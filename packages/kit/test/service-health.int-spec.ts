@@ -7,6 +7,7 @@ import path from 'node:path';
 import gql from 'graphql-tag';
 import {
   baseConfigSchema,
+  composeAccessRules,
   createDataSource,
   createLogger,
   createTokenVerifier,
@@ -59,6 +60,7 @@ const def: ServiceDefinition = {
       },
     },
   },
+  access: composeAccessRules([{ name: 'health', permissions: { Query: { ping: 'health:read', slow: 'health:read' } } }]),
   entities: [],
   migrations: [KitTables1763800000000],
   consumers: () => [{ group: 'health.things', topics: ['test.thing'], handlers: { [TYPE]: async () => undefined } }],

@@ -1,12 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { startPlatform, type RunningPlatform } from '@commonhold/platform';
+import type { ScopeClaim } from '@commonhold/kit';
 import { adminUrl, gql, bearer, testKeys, uniquePrefix, type GqlResult } from './index';
+
+/** Who a test calls as, beyond the tenant: roles (default `['admin']`), scope (default `global`), user id. */
+export interface Caller {
+  roles?: string[];
+  scope?: ScopeClaim;
+  userId?: string;
+}
 
 export interface TestPlatform extends RunningPlatform {
   prefix: string;
-  token: (tenantId: string) => Promise<string>;
-  /** Calls the gateway as `tenantId`. */
-  as: (tenantId: string) => <T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<GqlResult<T>>;
+  token: (tenantId: string, caller?: Caller) => Promise<string>;
+  /** Calls the gateway as `tenantId` (an admin with global scope unless `caller` says otherwise). */
+  as: (tenantId: string, caller?: Caller) => <T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<GqlResult<T>>;
 }
 
 /** The whole platform on free ports, over real Kafka (namespaced topics) or the in-process bus. */
@@ -37,15 +45,20 @@ export async function startTestPlatform(opts: {
     rateLimit: { keyPrefix: `${prefix}rl`, ...opts.rateLimit },
     ...(opts.services ? { services: opts.services } : {}),
   });
-  const tokens = new Map<string, string>();
-  const token = async (tenantId: string) => {
-    if (!tokens.has(tenantId)) tokens.set(tenantId, await keys.token(tenantId, { userId: `user-of-${tenantId}` }));
-    return tokens.get(tenantId)!;
+  // One token per tenant and caller, re-minted after 10 minutes (verifiers may cap lifetimes at 15).
+  const tokens = new Map<string, { token: string; at: number }>();
+  const token = async (tenantId: string, caller: Caller = {}) => {
+    const key = JSON.stringify([tenantId, caller.roles ?? null, caller.scope ?? null, caller.userId ?? null]);
+    const hit = tokens.get(key);
+    if (hit && Date.now() - hit.at < 600_000) return hit.token;
+    const fresh = await keys.token(tenantId, { userId: caller.userId ?? `user-of-${tenantId}`, ...(caller.roles ? { roles: caller.roles } : {}), ...(caller.scope ? { scope: caller.scope } : {}) });
+    tokens.set(key, { token: fresh, at: Date.now() });
+    return fresh;
   };
   return {
     ...platform,
     prefix,
     token,
-    as: (tenantId) => async (query, variables, headers = {}) => gql(platform.gateway.url, query, variables, { ...bearer(await token(tenantId)), ...headers }),
+    as: (tenantId, caller) => async (query, variables, headers = {}) => gql(platform.gateway.url, query, variables, { ...bearer(await token(tenantId, caller)), ...headers }),
   };
 }

@@ -1,5 +1,5 @@
 import { composeModules, KitTables1763800000000, loadSubgraphSdl, type ServiceDefinition, type ServiceModule } from '@commonhold/kit';
-import { coreResolvers } from './graphql/resolvers';
+import { corePermissions, coreResolvers } from './graphql/resolvers';
 import { CreateFundraising1763800000100 } from './migrations/1763800000100-create-fundraising';
 import { FundraisingDomain1763800000200 } from './migrations/1763800000200-fundraising-domain';
 import { contactsModule } from './modules/contacts/contacts.module';
@@ -17,6 +17,7 @@ export const fundraisingService: ServiceDefinition = {
   typeDefs: loadSubgraphSdl('fundraising'),
   ...composeModules(fundraisingModules, {
     resolvers: [coreResolvers],
+    permissions: corePermissions,
     migrations: [KitTables1763800000000, CreateFundraising1763800000100, FundraisingDomain1763800000200],
   }),
 };

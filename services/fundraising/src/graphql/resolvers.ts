@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { DateScalar, DateTimeScalar, keysetPage, SafeIntScalar, type AuditRow, type RequestContext } from '@commonhold/kit';
+import { DateScalar, DateTimeScalar, keysetPage, SafeIntScalar, type AuditRow, type ModulePermissions, type RequestContext } from '@commonhold/kit';
 import { createAppeal, createCampaign, createFund, loadReference } from '../modules/reference';
 import { updateFundraisingSettings } from '../modules/settings';
 import { loadSettings, type FundraisingSettings } from '../shared/settings.store';
@@ -21,6 +21,12 @@ function referencePage(table: 'campaigns' | 'appeals' | 'funds') {
 }
 
 const settingsOut = (s: FundraisingSettings) => s;
+
+/** What the core operations need (settings, reference data, the audit trail). */
+export const corePermissions: ModulePermissions = {
+  Query: { fundraisingAuditEvents: 'audit:read', fundraisingSettings: 'settings:read', campaigns: 'campaigns:read', appeals: 'campaigns:read', funds: 'campaigns:read' },
+  Mutation: { updateFundraisingSettings: 'settings:write', createCampaign: 'campaigns:write', createAppeal: 'campaigns:write', createFund: 'campaigns:write' },
+};
 
 export const coreResolvers: GraphQLResolverMap<Ctx> = {
   DateTime: DateTimeScalar,

@@ -6,6 +6,7 @@ import { dashboardHistogram, dashboardResolvers } from './dashboard.resolvers';
 export const dashboardModule = defineModule({
   name: 'dashboard',
   resolvers: dashboardResolvers,
+  permissions: { Query: { fundraisingDashboard: 'dashboard:read' } },
   migrations: [DashboardAggregates1763800000600],
   // No routes of its own: registers its histogram on the service registry at start-up, so
   // /metrics lists it before the first dashboard query.

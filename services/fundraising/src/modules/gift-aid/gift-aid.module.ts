@@ -6,6 +6,15 @@ import { giftAidResolvers } from './gift-aid.resolvers';
 export const giftAidModule = defineModule({
   name: 'gift-aid',
   resolvers: giftAidResolvers,
+  permissions: {
+    Query: { giftAidDeclaration: 'gift-aid:read', giftAidClaim: 'gift-aid:read', giftAidClaims: 'gift-aid:read', giftAidAggregationThresholds: 'gift-aid:read' },
+    Mutation: {
+      recordGiftAidDeclaration: 'gift-aid:declare',
+      cancelGiftAidDeclaration: 'gift-aid:declare',
+      createGiftAidClaim: 'gift-aid:claim',
+      setGiftAidAggregationThreshold: 'gift-aid:configure',
+    },
+  },
   migrations: [GiftAid1763800000300],
   auditChecks: [
     {

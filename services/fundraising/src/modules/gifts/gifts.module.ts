@@ -6,6 +6,17 @@ import { givingRollupConsumer } from './giving-rollup-gift-events.consumer';
 export const giftsModule = defineModule({
   name: 'gifts',
   resolvers: giftResolvers,
+  permissions: {
+    Query: { gift: 'gifts:read', gifts: 'gifts:read', opportunity: 'opportunities:read', opportunities: 'opportunities:read' },
+    Mutation: {
+      recordGift: 'gifts:write',
+      refundGift: 'gifts:refund',
+      rebuildRollups: 'rollups:rebuild',
+      createOpportunity: 'opportunities:write',
+      updateOpportunity: 'opportunities:write',
+    },
+    entities: { Gift: 'gifts:read', Opportunity: 'opportunities:read' },
+  },
   entities: [GiftEntity],
   consumers: () => [givingRollupConsumer],
   auditChecks: [

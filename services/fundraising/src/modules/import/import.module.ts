@@ -7,6 +7,11 @@ import { importRoutes } from './import.routes';
 export const importModule = defineModule({
   name: 'import',
   resolvers: importResolvers,
+  permissions: {
+    Query: { fundraisingImportJob: 'imports:read', fundraisingImportJobs: 'imports:read' },
+    Mutation: { startFundraisingImport: 'imports:write', runFundraisingImport: 'imports:write' },
+    routes: { 'POST /imports': 'imports:write' },
+  },
   migrations: [FundraisingImport1763800000500],
   routes: importRoutes,
   auditChecks: [

@@ -1,5 +1,5 @@
 import express from 'express';
-import { AppError, requireFeature, withTenant, type Principal, type ServiceRuntime } from '@commonhold/kit';
+import { accessScope, AppError, withTenant, type Principal, type ServiceRuntime } from '@commonhold/kit';
 import { jobErrors, type RunDeps } from './import.store';
 import { jobOut } from './import.resolvers';
 import { startImport } from './use-cases';
@@ -17,24 +17,30 @@ export function importRoutes(app: express.Express, rt: ServiceRuntime): void {
   // The same verifier the service's GraphQL endpoint uses (embedded, distributed and tests alike).
   const verify = (authorization: string | undefined) => rt.verifyToken(authorization);
 
-  // The caller is authenticated before a byte of the (up to 64 MB) body is read.
+  // The caller is authenticated and authorized before a byte of the (up to 64 MB) body is read.
   const authenticate: express.RequestHandler = (req, res, next) => {
     verify(req.headers.authorization)
-      .then((principal) => {
+      .then(async (principal) => {
+        await rt.flags.require('ENABLE_FUNDRAISING', principal.tenantId);
+        // The same rule as startFundraisingImport: imports:write, global scope (import.module.ts).
+        rt.authorizeRoute(principal, 'POST /imports');
         res.locals.principal = principal;
         next();
       })
       .catch((err) => {
         const code = err instanceof AppError ? String(err.extensions.code) : 'UNAUTHENTICATED';
         // The unread body is not drained: the connection closes after this answer.
-        res.status(STATUS[code] ?? 401).set('connection', 'close').json({ errors: [{ message: err instanceof AppError ? err.message : 'A valid bearer token is required', extensions: { code } }] });
+        const { permission, reason } = (err instanceof AppError ? err.extensions : {}) as { permission?: string | null; reason?: string };
+        res
+          .status(STATUS[code] ?? 401)
+          .set('connection', 'close')
+          .json({ errors: [{ message: err instanceof AppError ? err.message : 'A valid bearer token is required', extensions: { code, ...(code === 'FORBIDDEN' ? { permission, reason } : {}) } }] });
       });
   };
 
   app.post('/imports', authenticate, express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '64mb' }), async (req, res) => {
     try {
       const principal = res.locals.principal as Principal;
-      requireFeature(rt.config, 'ENABLE_FUNDRAISING');
       const q = req.query as Record<string, string | undefined>;
       const bool = (name: string, dflt: boolean) => {
         const v = q[name];
@@ -43,7 +49,7 @@ export function importRoutes(app: express.Express, rt: ServiceRuntime): void {
         return v === 'true';
       };
       const deps: RunDeps = {
-        tx: (fn) => withTenant(rt.ds, principal.tenantId, fn),
+        tx: (fn) => withTenant(rt.ds, { tenantId: principal.tenantId, scope: accessScope(principal.scope) }, fn),
         registry: rt.registry,
         tenantId: principal.tenantId,
         actor: principal.userId,
@@ -61,7 +67,10 @@ export function importRoutes(app: express.Express, rt: ServiceRuntime): void {
     } catch (err) {
       if (err instanceof AppError) {
         const code = String(err.extensions.code);
-        res.status(STATUS[code] ?? 400).json({ errors: [{ message: err.message, extensions: { code, ...(err.extensions.field ? { field: err.extensions.field } : {}) } }] });
+        const { field, permission, reason } = err.extensions as { field?: string; permission?: string | null; reason?: string };
+        res.status(STATUS[code] ?? 400).json({
+          errors: [{ message: err.message, extensions: { code, ...(field ? { field } : {}), ...(code === 'FORBIDDEN' ? { permission, reason } : {}) } }],
+        });
         return;
       }
       rt.log.error({ err }, 'POST /imports failed');

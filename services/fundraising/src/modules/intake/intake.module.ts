@@ -11,6 +11,26 @@ import { intakeRoutes } from './intake.routes';
 export const intakeModule = defineModule({
   name: 'intake',
   resolvers: intakeResolvers,
+  permissions: {
+    Query: {
+      recurringAgreement: 'recurring:read',
+      recurringAgreements: 'recurring:read',
+      providerEvents: 'intake:read',
+      providerEvent: 'intake:read',
+      paymentProviderAccounts: 'intake:read',
+    },
+    Mutation: {
+      configurePaymentProvider: 'payment-providers:configure',
+      createRecurringAgreement: 'recurring:write',
+      updateRecurringAgreement: 'recurring:write',
+      evaluateRecurringAgreements: 'recurring:evaluate',
+      reprocessProviderEvent: 'intake:reprocess',
+      reconcileJustGiving: 'intake:reprocess',
+    },
+    entities: { RecurringAgreement: 'recurring:read' },
+    // The webhooks act for a payment provider, not a user: each is authenticated by the provider's
+    // signature against the tenant's configured secret (provider-intake.md), so no role applies.
+  },
   migrations: [Intake1763800000400, InstalmentSpelling1765000000100],
   routes: intakeRoutes,
   auditChecks: [

@@ -6,5 +6,9 @@ import { VolunteerProfileEntity } from './volunteer-profile.entity';
 export const profilesModule = defineModule({
   name: 'profiles',
   resolvers: profilesResolvers,
+  permissions: {
+    Mutation: { registerVolunteer: 'volunteers:write' },
+    entities: { Contact: 'volunteers:read' },
+  },
   entities: [VolunteerProfileEntity],
 });
