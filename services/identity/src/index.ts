@@ -1,0 +1,2 @@
+export { identityService } from './service';
+export { identityConfigSchema } from './config';
