@@ -28,6 +28,7 @@ export interface TokenClaims {
   scope?: 'global' | string[];
   issuer?: string;
   audience?: string;
+  /** jose time span; default 15m, the verifiers' default maximum lifetime (JWT_MAX_LIFETIME_SECONDS). */
   expiresIn?: string;
 }
 
@@ -41,7 +42,7 @@ export async function signToken(privateJwk: JWK, c: TokenClaims): Promise<string
     .setIssuer(c.issuer ?? 'commonhold-identity')
     .setAudience(c.audience ?? 'commonhold')
     .setIssuedAt()
-    .setExpirationTime(c.expiresIn ?? '12h')
+    .setExpirationTime(c.expiresIn ?? '15m')
     .sign(key);
 }
 
