@@ -10,6 +10,8 @@ export interface Principal {
   roles: string[];
   /** `global`, or the building/apartment ids the caller may touch. */
   scope: 'global' | string[];
+  /** The identity session (`sid`) the token was issued for; absent on development tokens. */
+  sessionId?: string;
 }
 
 const claimsSchema = z.object({
@@ -17,6 +19,7 @@ const claimsSchema = z.object({
   tid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'tenant id must be 1-64 of [A-Za-z0-9_-]'),
   roles: z.array(z.string()).default([]),
   scope: z.union([z.literal('global'), z.array(z.string())]).default('global'),
+  sid: z.string().max(64).optional(),
 });
 
 export interface VerifierOptions {
@@ -135,7 +138,7 @@ export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
     if (problem) throw reject(problem);
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw reject('claims', 'The bearer token lacks valid sub/tid claims');
-    const principal: Principal = { userId: claims.data.sub, tenantId: claims.data.tid, roles: claims.data.roles, scope: claims.data.scope };
+    const principal: Principal = { userId: claims.data.sub, tenantId: claims.data.tid, roles: claims.data.roles, scope: claims.data.scope, ...(claims.data.sid ? { sessionId: claims.data.sid } : {}) };
     if (ttl > 0) {
       const until = Math.min(now + ttl, payload.exp! * 1000);
       cache.set(token, { principal, until });

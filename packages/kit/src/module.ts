@@ -2,7 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type express from 'express';
 import type { EntitySchema } from 'typeorm';
 import type { ConsumerDefinition } from './consumer';
-import type { RequestContext, ServiceDefinition, ServiceRuntime } from './server';
+import type { RequestContext, RouteCleanup, ServiceDefinition, ServiceRuntime } from './server';
 
 export type Resolvers = GraphQLResolverMap<RequestContext>;
 
@@ -16,7 +16,7 @@ export interface ServiceModule {
   entities?: (EntitySchema | Function)[];
   migrations?: Function[];
   consumers?: (rt: ServiceRuntime) => ConsumerDefinition[];
-  routes?: (app: express.Express, rt: ServiceRuntime) => void;
+  routes?: (app: express.Express, rt: ServiceRuntime) => void | RouteCleanup;
 }
 
 const MODULE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -76,7 +76,10 @@ export function composeModules(modules: readonly ServiceModule[], base: { resolv
     migrations: [...(base.migrations ?? []), ...modules.flatMap((m) => m.migrations ?? [])],
     consumers: (rt) => modules.flatMap((m) => m.consumers?.(rt) ?? []),
     routes: (app, rt) => {
-      for (const m of modules) m.routes?.(app, rt);
+      const cleanups = modules.map((m) => m.routes?.(app, rt)).filter((c): c is RouteCleanup => typeof c === 'function');
+      return async () => {
+        for (const c of cleanups) await c();
+      };
     },
   };
 }

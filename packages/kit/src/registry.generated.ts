@@ -38,11 +38,14 @@ export const SERVICE_REGISTRY = [
     "port": 4001,
     "featureFlag": "ENABLE_IDENTITY",
     "database": true,
-    "passthroughRoutes": [],
+    "passthroughRoutes": [
+      "/auth",
+      "/.well-known"
+    ],
     "slo": {
       "availabilityObjective": 0.995,
       "latencyObjective": 0.99,
-      "latencyBudgetSeconds": 0.25
+      "latencyBudgetSeconds": 0.5
     }
   },
   {

@@ -1,10 +1,16 @@
 import { composeModules, DateTimeScalar, KitTables1763800000000, loadSubgraphSdl, type ServiceDefinition } from '@commonhold/kit';
 import { CreateIdentity1796495281072 } from './migrations/1796495281072-create-identity';
-import { notesModule } from './modules/notes/note.module';
+import { accountsModule } from './modules/accounts';
+import { publicLinksModule } from './modules/public-links';
+import { sessionsModule } from './modules/sessions';
+import { signingKeysModule } from './modules/signing-keys';
 
-/** The identity subgraph: its modules, composed; the kit does the rest. */
+/** The identity subgraph: tenants, users and memberships, sessions, signing keys, public links. */
 export const identityService: ServiceDefinition = {
   name: 'identity',
   typeDefs: loadSubgraphSdl('identity'),
-  ...composeModules([notesModule], { resolvers: [{ DateTime: DateTimeScalar }], migrations: [KitTables1763800000000, CreateIdentity1796495281072] }),
+  ...composeModules([signingKeysModule, accountsModule, sessionsModule, publicLinksModule], {
+    resolvers: [{ DateTime: DateTimeScalar }],
+    migrations: [KitTables1763800000000, CreateIdentity1796495281072],
+  }),
 };

@@ -147,14 +147,6 @@ export interface FundraisingRecurringAgreementChangedV1 {
   nextExpectedDate: string | null;
 }
 
-/**
- * A note was created in identity (the generated example event). Subject and key: the note id.
- */
-export interface IdentityNoteCreatedV1 {
-  noteId: string;
-  title: string;
-}
-
 /** Every event type and its payload (`data`). */
 export interface EventPayloads {
   'commonhold.fundraising.contact.created.v1': FundraisingContactCreatedV1;
@@ -166,7 +158,6 @@ export interface EventPayloads {
   'commonhold.fundraising.gift.recorded.v1': FundraisingGiftRecordedV1;
   'commonhold.fundraising.gift.refunded.v1': FundraisingGiftRefundedV1;
   'commonhold.fundraising.recurring-agreement.changed.v1': FundraisingRecurringAgreementChangedV1;
-  'commonhold.identity.note.created.v1': IdentityNoteCreatedV1;
 }
 
 export type EventType = keyof EventPayloads;

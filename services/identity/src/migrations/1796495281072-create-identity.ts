@@ -1,22 +1,98 @@
 import { sqlMigration, tenantRlsSql } from '@commonhold/kit';
 
+/**
+ * identity's tables. Every table but `signing_keys` is tenant data under forced row-level security;
+ * the signing keys belong to the platform (one JWKS for every tenant) and hold no tenant data.
+ */
 export const CreateIdentity1796495281072 = sqlMigration(
   'CreateIdentity1796495281072',
   [
-    `CREATE TABLE notes (
-      id uuid PRIMARY KEY,
-      tenant_id text NOT NULL,
-      title text NOT NULL,
+    `CREATE TABLE tenants (
+      tenant_id text PRIMARY KEY,
+      name text NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now()
     )`,
-    'CREATE INDEX notes_page ON notes (tenant_id, created_at DESC, id DESC)',
-    ...tenantRlsSql('notes'),
-    // Kept by the note-created consumer from the event (an example of a projection).
-    `CREATE TABLE note_counts (
-      tenant_id text PRIMARY KEY,
-      notes integer NOT NULL
+    ...tenantRlsSql('tenants'),
+    // One account per tenant: credentials, lockouts and sessions stay inside the tenant's RLS fence.
+    `CREATE TABLE users (
+      id uuid PRIMARY KEY,
+      tenant_id text NOT NULL,
+      email text NOT NULL,
+      display_name text NOT NULL,
+      password_hash text,
+      status text NOT NULL CHECK (status IN ('invited', 'active', 'disabled')),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (tenant_id, email)
     )`,
-    ...tenantRlsSql('note_counts'),
+    'CREATE INDEX users_page ON users (tenant_id, created_at DESC, id DESC)',
+    ...tenantRlsSql('users'),
+    `CREATE TABLE memberships (
+      tenant_id text NOT NULL,
+      user_id uuid NOT NULL REFERENCES users (id),
+      roles text[] NOT NULL,
+      scope jsonb NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (tenant_id, user_id)
+    )`,
+    ...tenantRlsSql('memberships'),
+    // A session is one refresh-token family (RFC 9700 §4.14): reuse of a retired token revokes it whole.
+    `CREATE TABLE sessions (
+      id uuid PRIMARY KEY,
+      tenant_id text NOT NULL,
+      user_id uuid NOT NULL REFERENCES users (id),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      last_used_at timestamptz NOT NULL DEFAULT now(),
+      expires_at timestamptz NOT NULL,
+      revoked_at timestamptz,
+      revoked_reason text,
+      user_agent text,
+      ip text
+    )`,
+    'CREATE INDEX sessions_user ON sessions (tenant_id, user_id, created_at DESC, id DESC)',
+    ...tenantRlsSql('sessions'),
+    `CREATE TABLE refresh_tokens (
+      token_hash text PRIMARY KEY,
+      tenant_id text NOT NULL,
+      session_id uuid NOT NULL REFERENCES sessions (id),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      retired_at timestamptz
+    )`,
+    'CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id)',
+    ...tenantRlsSql('refresh_tokens'),
+    `CREATE TABLE public_links (
+      id uuid PRIMARY KEY,
+      tenant_id text NOT NULL,
+      purpose text NOT NULL,
+      subject_id text NOT NULL,
+      scope jsonb NOT NULL,
+      max_uses integer NOT NULL CHECK (max_uses BETWEEN 1 AND 10000),
+      uses integer NOT NULL DEFAULT 0 CHECK (uses <= max_uses),
+      expires_at timestamptz NOT NULL,
+      revoked_at timestamptz,
+      created_by text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    ...tenantRlsSql('public_links'),
+    `CREATE TABLE security_events (
+      id bigserial PRIMARY KEY,
+      tenant_id text NOT NULL,
+      kind text NOT NULL,
+      user_id uuid,
+      session_id uuid,
+      ip text,
+      detail jsonb,
+      at timestamptz NOT NULL DEFAULT now()
+    )`,
+    'CREATE INDEX security_events_page ON security_events (tenant_id, at DESC, id DESC)',
+    ...tenantRlsSql('security_events'),
+    `CREATE TABLE signing_keys (
+      kid text PRIMARY KEY,
+      alg text NOT NULL,
+      public_jwk jsonb NOT NULL,
+      private_jwk jsonb NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      signs_from timestamptz NOT NULL
+    )`,
   ],
-  ['DROP TABLE note_counts', 'DROP TABLE notes'],
+  ['DROP TABLE signing_keys', 'DROP TABLE security_events', 'DROP TABLE public_links', 'DROP TABLE refresh_tokens', 'DROP TABLE sessions', 'DROP TABLE memberships', 'DROP TABLE users', 'DROP TABLE tenants'],
 );
