@@ -1,4 +1,4 @@
-import { startPlatform, type RunningPlatform } from '@commonhold/platform';
+import { startPlatform, type PlatformOptions, type RunningPlatform } from '@commonhold/platform';
 import { adminUrl, gql, bearer, testKeys, uniquePrefix, type GqlResult } from './index';
 
 export interface TestPlatform extends RunningPlatform {
@@ -15,6 +15,10 @@ export async function startTestPlatform(opts: {
   rateLimit?: { tenantPoints?: number; ipPoints?: number };
   /** Only these subgraphs (default: all): a spec starts what it exercises. */
   services?: string[];
+  /** Extra env for one service by name (e.g. identity's login limits). */
+  serviceEnv?: PlatformOptions['serviceEnv'];
+  /** Token checks of the gateway and subgraphs (JWKS cache and cooldown, maximum lifetime). */
+  tokens?: PlatformOptions['tokens'];
 }): Promise<TestPlatform> {
   const keys = await testKeys();
   const prefix = uniquePrefix();
@@ -34,11 +38,17 @@ export async function startTestPlatform(opts: {
     env: { CONSUMER_BACKOFF_MS: '20', CONSUMER_MAX_ATTEMPTS: '3', CONSUMER_LAG_SAMPLE_MS: '200', ...opts.env },
     rateLimit: { keyPrefix: `${prefix}rl`, ...opts.rateLimit },
     ...(opts.services ? { services: opts.services } : {}),
+    serviceEnv: opts.serviceEnv,
+    tokens: opts.tokens,
   });
-  const tokens = new Map<string, string>();
+  // Development tokens live 15 minutes (the verifiers' maximum): re-minted after 10.
+  const tokens = new Map<string, { token: string; at: number }>();
   const token = async (tenantId: string) => {
-    if (!tokens.has(tenantId)) tokens.set(tenantId, await keys.token(tenantId, { userId: `user-of-${tenantId}` }));
-    return tokens.get(tenantId)!;
+    const hit = tokens.get(tenantId);
+    if (hit && Date.now() - hit.at < 600_000) return hit.token;
+    const fresh = await keys.token(tenantId, { userId: `user-of-${tenantId}` });
+    tokens.set(tenantId, { token: fresh, at: Date.now() });
+    return fresh;
   };
   return {
     ...platform,
