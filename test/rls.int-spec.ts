@@ -5,7 +5,8 @@ import { SERVICES } from '@commonhold/platform';
 import { createTestDatabase } from '@commonhold/testing';
 
 /** Tables allowed to lack `tenant_id`: bookkeeping, never tenant data. */
-const GLOBAL_TABLES = new Set(['schema_migrations']);
+// signing_keys: identity's platform-wide keys (one JWKS for every tenant), no tenant data.
+const GLOBAL_TABLES = new Set(['schema_migrations', 'signing_keys']);
 
 describe.each(SERVICES.map((s) => [s.def.name, s.def] as const))('%s database', (_name, def) => {
   let owner: Client;
