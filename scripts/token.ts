@@ -1,4 +1,4 @@
-// `npm run --silent token -- --tenant <id> --role <role> [--user <id>] [--scope global|id,id]`
+// `npm run --silent token -- --tenant <id> --role <role> [--user <id>] [--scope global|building:<uuid>,apartment:<uuid>,vendor:<uuid>]`
 // prints a JWT the embedded stack accepts (signed with the dev key made on first `npm start`).
 // It lives 15 minutes (`--ttl`), the verifiers' maximum unless JWT_MAX_LIFETIME_SECONDS says more;
 // a person logs in through identity instead (docs/security/identity.md).

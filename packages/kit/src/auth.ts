@@ -2,14 +2,15 @@ import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { unauthenticated } from './errors';
+import { isScopeClaim, type ScopeClaim } from './scope';
 
 /** Who is calling: from the JWT claims `sub`, `tid`, `roles`, `scope` (ARCHITECTURE §3). */
 export interface Principal {
   userId: string;
   tenantId: string;
   roles: string[];
-  /** `global`, or the building/apartment ids the caller may touch. */
-  scope: 'global' | string[];
+  /** `global`, or typed `building:<uuid>` / `apartment:<uuid>` / `vendor:<uuid>` entries (scope.ts). */
+  scope: ScopeClaim;
   /** The identity session (`sid`) the token was issued for; absent on development tokens. */
   sessionId?: string;
 }
@@ -18,7 +19,7 @@ const claimsSchema = z.object({
   sub: z.string().min(1),
   tid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'tenant id must be 1-64 of [A-Za-z0-9_-]'),
   roles: z.array(z.string()).default([]),
-  scope: z.union([z.literal('global'), z.array(z.string())]).default('global'),
+  scope: z.custom<ScopeClaim>(isScopeClaim, 'scope entries are building:<uuid>, apartment:<uuid> or vendor:<uuid>').default('global'),
   sid: z.string().max(64).optional(),
 });
 
@@ -137,7 +138,7 @@ export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
     const problem = lifetimeProblem(payload, Math.floor(now / 1000), maxLifetime, tolerance);
     if (problem) throw reject(problem);
     const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) throw reject('claims', 'The bearer token lacks valid sub/tid claims');
+    if (!claims.success) throw reject('claims', 'The bearer token lacks valid sub/tid/roles/scope claims');
     const principal: Principal = { userId: claims.data.sub, tenantId: claims.data.tid, roles: claims.data.roles, scope: claims.data.scope, ...(claims.data.sid ? { sessionId: claims.data.sid } : {}) };
     if (ttl > 0) {
       const until = Math.min(now + ttl, payload.exp! * 1000);

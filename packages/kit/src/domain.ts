@@ -11,3 +11,4 @@ export * from './pagination';
 export * from './event-builders';
 export * from './csv-safe';
 export * from './public-link-terms';
+export * from './scope';

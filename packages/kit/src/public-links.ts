@@ -48,7 +48,7 @@ export function createPublicLinkVerifier(opts: { jwksUrl?: string; jwksFile?: st
   return async (token, expected) => {
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, keys, { issuer: opts.issuer, audience: PUBLIC_LINK_AUDIENCE, typ: PUBLIC_LINK_TYP, algorithms: ['ES256'], requiredClaims: ['exp', 'jti'] }));
+      ({ payload } = await jwtVerify(token, keys, { issuer: opts.issuer, audience: PUBLIC_LINK_AUDIENCE, typ: PUBLIC_LINK_TYP, algorithms: ['EdDSA', 'ES256'], requiredClaims: ['exp', 'jti'] }));
     } catch (err) {
       const expired = (err as { code?: string }).code === 'ERR_JWT_EXPIRED';
       throw linkError('UNAUTHENTICATED', expired ? 'expired' : 'invalid', expired ? 'This link has expired' : 'This link is not valid');

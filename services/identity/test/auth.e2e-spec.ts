@@ -108,8 +108,16 @@ describe('sign-in with the refresh token in the body', () => {
       { id: b.body.sessionId, revokedReason: null, current: true },
       { id: a.body.sessionId, revokedReason: 'logout', current: false },
     ]);
-    const revoke = await asToken(b.body.accessToken, 'mutation($input: RevokeSessionInput!) { revokeSession(input: $input) { revokedSessionIds } }', { input: { sessionId: c.body.sessionId, idempotencyKey: key() } });
+    const revokeInput = { sessionId: c.body.sessionId, idempotencyKey: key() };
+    const REVOKE = 'mutation($input: RevokeSessionInput!) { revokeSession(input: $input) { revokedSessionIds } }';
+    const revoke = await asToken(b.body.accessToken, REVOKE, { input: revokeInput });
     expect(revoke.data.revokeSession.revokedSessionIds).toEqual([c.body.sessionId]);
+    // Replayed under its key: the same answer, no second security event; another session under the same key is refused.
+    expect((await asToken(b.body.accessToken, REVOKE, { input: revokeInput })).data).toEqual(revoke.data);
+    const conflict = await asToken(b.body.accessToken, REVOKE, { input: { ...revokeInput, sessionId: a.body.sessionId } });
+    expect(conflict.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_CONFLICT');
+    const revokedEvents = (await platform.as(t)('{ identitySecurityEvents(first: 50) { kind sessionId } }')).data.identitySecurityEvents.filter((e: any) => e.kind === 'session_revoked');
+    expect(revokedEvents).toEqual([{ kind: 'session_revoked', sessionId: c.body.sessionId }]);
     expect((await post(platform, '/auth/refresh', { refreshToken: c.body.refreshToken })).status).toBe(401);
 
     // Another member cannot revoke this member's session: it does not exist for them.

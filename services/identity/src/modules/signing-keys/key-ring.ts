@@ -5,7 +5,8 @@ import type { IdentityConfig } from '../../config';
 import { publishedKeys, rotationDue, signingKey } from './signing-key';
 import { allKeys, type SigningKeyRow } from './signing-key.store';
 
-const ALG = 'ES256';
+// Ed25519: small keys, fast, and deterministic signatures (a replayed createPublicLink answers the same token).
+const ALG = 'EdDSA';
 /** Keys are re-read at most this often, so a rotation made by another replica shows within seconds. */
 const RELOAD_MS = 5_000;
 
@@ -48,7 +49,7 @@ export class KeyRing {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('identity.signing_keys'))`);
       const existing = await allKeys(m);
       if (why === 'first' && existing.length) return existing[0]!.kid;
-      const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true });
+      const { publicKey, privateKey } = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
       const kid = `ch-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
       const signsFrom = new Date(Date.now() + leadSeconds * 1000);
       await m.query('INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk, signs_from) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5)', [
@@ -71,7 +72,7 @@ export class KeyRing {
   }
 
   /** Signs `claims` with the current key; `aud`/`typ` distinguish access tokens from public links. */
-  async sign(claims: JWTPayload, opts: { audience?: string; typ?: string; lifetimeSeconds: number; subject: string; jti?: string }): Promise<string> {
+  async sign(claims: JWTPayload, opts: { audience?: string; typ?: string; lifetimeSeconds: number; subject: string; jti?: string; issuedAt?: Date }): Promise<string> {
     let key = signingKey(await this.load(), new Date());
     if (!key) {
       await this.ensure();
@@ -79,14 +80,14 @@ export class KeyRing {
     }
     if (!key) throw new Error('identity has no signing key');
     let imported = this.imported.get(key.kid);
-    if (!imported) this.imported.set(key.kid, (imported = await importJWK(key.privateJwk, ALG)));
+    if (!imported) this.imported.set(key.kid, (imported = await importJWK(key.privateJwk, key.alg)));
     const jwt = new SignJWT(claims)
-      .setProtectedHeader({ alg: ALG, kid: key.kid, ...(opts.typ ? { typ: opts.typ } : {}) })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, ...(opts.typ ? { typ: opts.typ } : {}) })
       .setIssuer(this.config.JWT_ISSUER)
       .setAudience(opts.audience ?? this.config.JWT_AUDIENCE)
       .setSubject(opts.subject)
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + opts.lifetimeSeconds);
+      .setIssuedAt(Math.floor((opts.issuedAt?.getTime() ?? Date.now()) / 1000))
+      .setExpirationTime(Math.floor((opts.issuedAt?.getTime() ?? Date.now()) / 1000) + opts.lifetimeSeconds);
     if (opts.jti) jwt.setJti(opts.jti);
     return jwt.sign(imported);
   }
