@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AppError, writeAudit, type PublicLinkVerifier } from '@commonhold/kit';
-import { redeemPublicLink } from '../public-links/redeem-public-link';
+import { redeemPublicLink } from '../public-links';
 import { findUser, setPassword } from './account.store';
 import { acceptablePassword } from './password';
 import { hashPassword } from './password-hash';

@@ -1,13 +1,12 @@
 import { isUuid, type PageArgs, type RequestContext, type Resolvers } from '@commonhold/kit';
 import type { IdentityConfig } from '../../config';
 import { keyRing } from '../signing-keys';
-import { findLink } from '../public-links/public-link.store';
-import { signPublicLink } from '../public-links/sign-public-link';
+import { findLink, signPublicLink } from '../public-links';
 import { findMembership, findUser, pageUsers, type UserRow } from './account.store';
 import { changeMembership } from './change-membership';
 import { inviteUser } from './invite-user';
 import { scopeList } from './membership';
-import { requireRole } from './roles-required';
+import { requireRole } from '../../shared/roles-required';
 
 /** Thin: GraphQL in, a use case or a store read, GraphQL out. */
 export const accountResolvers: Resolvers = {

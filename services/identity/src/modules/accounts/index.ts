@@ -1,7 +1,6 @@
 // What other modules may import from accounts.
 export { acceptInvitation } from './accept-invitation';
 export { findMembership, findUser, findUserByEmail, type MembershipRow, type UserRow } from './account.store';
-export { accountsModule } from './accounts.module';
 export { normaliseEmail } from './invite-user';
 export { parseScope, ROLES, scopeWithin, type Role, type Scope } from './membership';
 export { acceptablePassword } from './password';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { badInput, AppError, idempotent, requiredText, writeAudit } from '@commonhold/kit';
-import { insertLink } from '../public-links/public-link.store';
+import { insertLink } from '../public-links';
 import { findUserByEmail, insertUser, upsertMembership } from './account.store';
 import { parseRoles, parseScope, scopeWithin, type Scope } from './membership';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { idempotent, writeAudit } from '@commonhold/kit';
-import type { Scope } from '../accounts/membership';
+import type { Scope } from '../../shared/scope-rules';
 import { linkTerms } from './public-link';
 import { insertLink } from './public-link.store';
 

@@ -1,7 +1,7 @@
 import { idempotent, isUuid, notFound, writeAudit, type Resolvers } from '@commonhold/kit';
 import type { IdentityConfig } from '../../config';
-import { scopeList } from '../accounts/membership';
-import { requireRole } from '../accounts/roles-required';
+import { requireRole } from '../../shared/roles-required';
+import { scopeList } from '../../shared/scope-rules';
 import { keyRing } from '../signing-keys';
 import { createPublicLink } from './create-public-link';
 import { findLink, revokeLink, type PublicLinkRow } from './public-link.store';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Scope } from '../accounts/membership';
+import type { Scope } from '../../shared/scope-rules';
 
 export interface PublicLinkRow {
   id: string;

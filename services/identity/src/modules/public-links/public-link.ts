@@ -1,5 +1,5 @@
 import { badInput, requiredText, type PublicLinkPurpose } from '@commonhold/kit/domain';
-import { parseScope, scopeWithin, type Scope } from '../accounts/membership';
+import { parseScope, scopeWithin, type Scope } from '../../shared/scope-rules';
 
 /** Purposes a caller may create links for; `invitation` links are made by inviteUser only. */
 export const CREATABLE_PURPOSES = ['volunteer_signup', 'work_order_access', 'resident_statement', 'resident_payment', 'vote_ballot'] as const satisfies readonly PublicLinkPurpose[];

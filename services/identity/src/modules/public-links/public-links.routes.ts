@@ -2,7 +2,7 @@ import type express from 'express';
 import { createLocalJWKSet } from 'jose';
 import { createPublicLinkVerifier, jsonBody, PUBLIC_LINK_PURPOSES, badInput, type PublicLinkPurpose, type ServiceRuntime } from '@commonhold/kit';
 import type { IdentityConfig } from '../../config';
-import { route } from '../../http';
+import { route } from '../../shared/http';
 import { keyRing } from '../signing-keys';
 import { redeemPublicLink } from './redeem-public-link';
 

@@ -1,3 +1,2 @@
 // What other modules may import from sessions.
-export { sessionsModule } from './sessions.module';
 export { CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE, lockoutSeconds, parseRefreshToken, setCookie, readCookie } from './session';

@@ -1,5 +1,5 @@
 import { badInput, idempotent, isUuid, notFound, type PageArgs, type Resolvers } from '@commonhold/kit';
-import { requireRole } from '../accounts/roles-required';
+import { requireRole } from '../../shared/roles-required';
 import { findSession, pageSessions, recordSecurityEvent, revokeSessions, securityEvents, type SessionRow } from './session.store';
 
 /** The session id of the caller's access token (`sid`), when it came from a sign-in. */

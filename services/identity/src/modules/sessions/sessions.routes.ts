@@ -2,7 +2,7 @@ import type express from 'express';
 import { AppError, createPublicLinkVerifier, jsonBody, requireFeature, type ServiceRuntime } from '@commonhold/kit';
 import { createLocalJWKSet } from 'jose';
 import type { IdentityConfig } from '../../config';
-import { route } from '../../http';
+import { route } from '../../shared/http';
 import { acceptInvitation } from '../accounts';
 import { keyRing } from '../signing-keys';
 import { login } from './login';
