@@ -2,6 +2,7 @@ import { composeModules, DateTimeScalar, KitTables1763800000000, loadSubgraphSdl
 import { CreateIdentity1796495281072 } from './migrations/1796495281072-create-identity';
 import { accountsModule } from './modules/accounts/accounts.module';
 import { publicLinksModule } from './modules/public-links/public-links.module';
+import { serviceAccountsModule } from './modules/service-accounts/service-accounts.module';
 import { sessionsModule } from './modules/sessions/sessions.module';
 import { signingKeysModule } from './modules/signing-keys/signing-keys.module';
 
@@ -9,7 +10,7 @@ import { signingKeysModule } from './modules/signing-keys/signing-keys.module';
 export const identityService: ServiceDefinition = {
   name: 'identity',
   typeDefs: loadSubgraphSdl('identity'),
-  ...composeModules([signingKeysModule, accountsModule, sessionsModule, publicLinksModule], {
+  ...composeModules([signingKeysModule, accountsModule, sessionsModule, publicLinksModule, serviceAccountsModule], {
     resolvers: [{ DateTime: DateTimeScalar }],
     migrations: [KitTables1763800000000, CreateIdentity1796495281072],
   }),

@@ -25,8 +25,19 @@ export const contracts: ServiceContracts = {
       return { linkId: d.createPublicLink.link.id, idempotencyKey: key };
     },
     logoutEverywhere: async (_ctx, key) => ({ idempotencyKey: key }),
+    createServiceAccount: async (_ctx, key) => ({ name: `integration ${randomUUID().slice(0, 8)}`, roles: ['finance'], scope: ['global'], idempotencyKey: key }),
+    revokeApiKey: async ({ as }, key) => {
+      const account = await ok(as, 'mutation($input: CreateServiceAccountInput!) { createServiceAccount(input: $input) { serviceAccount { id } } }', {
+        input: { name: `revoke ${randomUUID().slice(0, 8)}`, roles: ['auditor'], scope: ['global'], idempotencyKey: idempotencyKey() },
+      });
+      const apiKey = await ok(as, 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } } }', {
+        input: { serviceAccountId: account.createServiceAccount.serviceAccount.id, expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), idempotencyKey: idempotencyKey() },
+      });
+      return { apiKeyId: apiKey.createApiKey.apiKey.id, idempotencyKey: key };
+    },
   },
   notReplayed: {
+    createApiKey: 'the secret is answered once and stored only as its hash, so a replay answers the same key id with key: null (asserted in services/identity/test/service-accounts.e2e-spec.ts)',
     revokeSession: 'needs a session of the caller, which a development token has none of; its replay is asserted in services/identity/test/auth.e2e-spec.ts',
   },
 };

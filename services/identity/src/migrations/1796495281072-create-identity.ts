@@ -85,6 +85,32 @@ export const CreateIdentity1796495281072 = sqlMigration(
     )`,
     'CREATE INDEX security_events_page ON security_events (tenant_id, at DESC, id DESC)',
     ...tenantRlsSql('security_events'),
+    // Integrators: an account with roles and scope, and API keys (stored as SHA-256) exchanged for access tokens.
+    `CREATE TABLE service_accounts (
+      id uuid PRIMARY KEY,
+      tenant_id text NOT NULL,
+      name text NOT NULL,
+      roles text[] NOT NULL,
+      scope jsonb NOT NULL,
+      created_by text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (tenant_id, name)
+    )`,
+    'CREATE INDEX service_accounts_page ON service_accounts (tenant_id, created_at DESC, id DESC)',
+    ...tenantRlsSql('service_accounts'),
+    `CREATE TABLE api_keys (
+      id uuid PRIMARY KEY,
+      tenant_id text NOT NULL,
+      service_account_id uuid NOT NULL REFERENCES service_accounts (id),
+      key_hash text NOT NULL UNIQUE,
+      expires_at timestamptz NOT NULL,
+      revoked_at timestamptz,
+      last_used_at timestamptz,
+      created_by text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    'CREATE INDEX api_keys_account ON api_keys (tenant_id, service_account_id, created_at DESC)',
+    ...tenantRlsSql('api_keys'),
     `CREATE TABLE signing_keys (
       kid text PRIMARY KEY,
       alg text NOT NULL,
@@ -94,5 +120,5 @@ export const CreateIdentity1796495281072 = sqlMigration(
       signs_from timestamptz NOT NULL
     )`,
   ],
-  ['DROP TABLE signing_keys', 'DROP TABLE security_events', 'DROP TABLE public_links', 'DROP TABLE refresh_tokens', 'DROP TABLE sessions', 'DROP TABLE memberships', 'DROP TABLE users', 'DROP TABLE tenants'],
+  ['DROP TABLE api_keys', 'DROP TABLE service_accounts', 'DROP TABLE signing_keys', 'DROP TABLE security_events', 'DROP TABLE public_links', 'DROP TABLE refresh_tokens', 'DROP TABLE sessions', 'DROP TABLE memberships', 'DROP TABLE users', 'DROP TABLE tenants'],
 );

@@ -58,6 +58,19 @@ export class LoginLimits {
     if (byAccount && byAccount.consumedPoints > this.opts.accountFailures) throw new LoginLimited(Math.ceil(byAccount.msBeforeNext / 1000), 'account');
   }
 
+  /** Throws LoginLimited when the address is refused (API-key exchange: no account to lock). */
+  async checkIp(ip: string): Promise<void> {
+    const byIp = await this.ipFails.get(ip);
+    if (byIp && byIp.consumedPoints > this.opts.ipFailures) throw new LoginLimited(Math.ceil(byIp.msBeforeNext / 1000), 'ip');
+  }
+
+  /** Counts a failure of the address alone. */
+  async failedIp(ip: string): Promise<void> {
+    await this.ipFails.consume(ip).catch((e: unknown) => {
+      if (!(e instanceof RateLimiterRes)) throw e;
+    });
+  }
+
   /** Counts a failure; returns the lockout it started, if any. */
   async failed(account: string, ip: string): Promise<{ lockedForSeconds?: number }> {
     await this.ipFails.consume(ip).catch((e: unknown) => {
