@@ -17,7 +17,8 @@ export const accountName = (v: unknown): string => requiredText('input.name', v,
 
 /** An API key's expiry: an ISO instant at least an hour and at most API_KEY_MAX_DAYS ahead. */
 export function apiKeyExpiry(value: unknown, now: Date): Date {
-  const at = new Date(typeof value === 'string' ? value : NaN);
+  // The DateTime scalar hands over a Date; a string is accepted too (direct callers).
+  const at = value instanceof Date ? value : new Date(typeof value === 'string' ? value : NaN);
   if (Number.isNaN(at.getTime())) throw badInput('input.expiresAt', 'expiresAt must be an ISO 8601 instant');
   if (at.getTime() < now.getTime() + 3_600_000) throw badInput('input.expiresAt', 'An API key must live at least an hour');
   if (at.getTime() > now.getTime() + API_KEY_MAX_DAYS * 86_400_000) throw badInput('input.expiresAt', `An API key lives at most ${API_KEY_MAX_DAYS} days`);
