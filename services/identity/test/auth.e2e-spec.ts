@@ -2,6 +2,7 @@
 // sign-in, the access token's use, refresh rotation with reuse detection (NC-501), logout,
 // sessions, invitations and NIST password rules, login limits (NC-503) and key rotation.
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import { gql, bearer } from '@commonhold/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
 import { keyRing } from '../src';
@@ -256,6 +257,13 @@ describe('login limits (NC-503)', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     const events = await platform.as(t)('{ identitySecurityEvents(first: 10) { kind userId } }');
     expect(events.data.identitySecurityEvents).toContainEqual({ kind: 'login_locked', userId: m.id });
+    // The lockout lives in Redis (shared by every identity replica), under this platform's prefix.
+    const redis = new Redis(process.env.REDIS_URL!);
+    try {
+      expect(await redis.keys(`${platform.prefix}rl:identity:login-account*${t}:${m.email}`)).not.toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
     // Another account of the tenant is unaffected.
     const other = await member(platform, t);
     expect((await login({ tenant: t, email: other.email, password: other.password })).status).toBe(200);
