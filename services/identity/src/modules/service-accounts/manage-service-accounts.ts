@@ -1,11 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AppError, badInput, idempotent, isUuid, notFound, writeAudit } from '@commonhold/kit';
 import { parseRoles } from '../accounts';
 import { parseScope, scopeWithin, type Scope } from '../../shared/scope-rules';
 import { accountName, apiKeyExpiry, formatApiKey } from './api-key';
 import { accountNamed, findAccount, findApiKey, insertAccount, insertApiKey, revokeApiKey as revokeKeyRow } from './service-account.store';
-import { createHash } from 'node:crypto';
 
 interface Cmd<I> {
   tenantId: string;

@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type express from 'express';
 import { AppError, createPublicLinkVerifier, jsonBody, requireFeature, type ServiceRuntime } from '@commonhold/kit';
 import { createLocalJWKSet } from 'jose';
@@ -10,7 +11,6 @@ import { LoginLimits } from './login-limits';
 import { logout, refreshSession } from './refresh-session';
 import { CSRF_COOKIE, CSRF_HEADER, readCookie, REFRESH_COOKIE, setCookie } from './session';
 import type { AuthDeps, IssuedTokens } from './start-session';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 const csrfRefused = () => new AppError('FORBIDDEN', `The ${CSRF_HEADER} header must echo the ${CSRF_COOKIE} cookie`, { details: { reason: 'csrf' } });
 
