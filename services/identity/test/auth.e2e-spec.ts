@@ -74,8 +74,8 @@ describe('sign-in with the refresh token in the body', () => {
 
     const sessions = await asToken(second.body.accessToken, '{ mySessions(first: 10) { edges { node { id revokedReason current } } } }');
     expect(sessions.data.mySessions.edges).toEqual([{ node: { id: first.body.sessionId, revokedReason: 'refresh_reuse', current: true } }]);
-    const events = await platform.as(t)('{ identitySecurityEvents(first: 10) { kind userId sessionId } }');
-    expect(events.data.identitySecurityEvents).toContainEqual({ kind: 'refresh_reuse', userId: m.id, sessionId: first.body.sessionId });
+    const events = await platform.as(t)('{ identitySecurityEvents(first: 10) { edges { node { kind userId sessionId } } } }');
+    expect(events.data.identitySecurityEvents.edges.map((e: any) => e.node)).toContainEqual({ kind: 'refresh_reuse', userId: m.id, sessionId: first.body.sessionId });
     // Another sign-in is a new family, unaffected.
     const again = await login({ tenant: t, email: m.email, password: m.password });
     expect((await post(platform, '/auth/refresh', { refreshToken: again.body.refreshToken })).status).toBe(200);
@@ -117,7 +117,7 @@ describe('sign-in with the refresh token in the body', () => {
     expect((await asToken(b.body.accessToken, REVOKE, { input: revokeInput })).data).toEqual(revoke.data);
     const conflict = await asToken(b.body.accessToken, REVOKE, { input: { ...revokeInput, sessionId: a.body.sessionId } });
     expect(conflict.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_CONFLICT');
-    const revokedEvents = (await platform.as(t)('{ identitySecurityEvents(first: 50) { kind sessionId } }')).data.identitySecurityEvents.filter((e: any) => e.kind === 'session_revoked');
+    const revokedEvents = (await platform.as(t)('{ identitySecurityEvents(first: 50) { edges { node { kind sessionId } } } }')).data.identitySecurityEvents.edges.map((e: any) => e.node).filter((e: any) => e.kind === 'session_revoked');
     expect(revokedEvents).toEqual([{ kind: 'session_revoked', sessionId: c.body.sessionId }]);
     expect((await post(platform, '/auth/refresh', { refreshToken: c.body.refreshToken })).status).toBe(401);
 
@@ -255,8 +255,8 @@ describe('login limits (NC-503)', () => {
     const retryAfter = Number(locked.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    const events = await platform.as(t)('{ identitySecurityEvents(first: 10) { kind userId } }');
-    expect(events.data.identitySecurityEvents).toContainEqual({ kind: 'login_locked', userId: m.id });
+    const events = await platform.as(t)('{ identitySecurityEvents(first: 10) { edges { node { kind userId } } } }');
+    expect(events.data.identitySecurityEvents.edges.map((e: any) => e.node)).toContainEqual({ kind: 'login_locked', userId: m.id });
     // The lockout lives in Redis (shared by every identity replica), under this platform's prefix.
     const redis = new Redis(process.env.REDIS_URL!);
     try {

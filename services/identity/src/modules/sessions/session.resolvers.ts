@@ -1,6 +1,6 @@
-import { badInput, idempotent, isUuid, notFound, type PageArgs, type Resolvers } from '@commonhold/kit';
+import { idempotent, isUuid, notFound, type PageArgs, type Resolvers } from '@commonhold/kit';
 import { requireRole } from '../../shared/roles-required';
-import { findSession, pageSessions, recordSecurityEvent, revokeSessions, securityEvents, type SessionRow } from './session.store';
+import { findSession, pageSessions, pageSecurityEvents, recordSecurityEvent, revokeSessions, type SessionRow } from './session.store';
 
 /** The session id of the caller's access token (`sid`), when it came from a sign-in. */
 const sidOf = (ctx: { principal: { sessionId?: string } }): string | undefined => ctx.principal.sessionId;
@@ -11,11 +11,9 @@ export const sessionResolvers: Resolvers = {
   Query: {
     // A development token's subject is no account: it has no sessions.
     mySessions: (_: unknown, args: PageArgs, ctx) => (isUuid(ctx.principal.userId) ? ctx.tx((m) => pageSessions(m, ctx.principal.tenantId, ctx.principal.userId, args)) : EMPTY),
-    identitySecurityEvents: (_: unknown, { first }: { first?: number | null }, ctx) => {
+    identitySecurityEvents: (_: unknown, args: PageArgs, ctx) => {
       requireRole(ctx.principal, ['admin', 'auditor'], 'identitySecurityEvents');
-      const limit = first ?? 50;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badInput('first', 'first must be between 1 and 200');
-      return ctx.tx((m) => securityEvents(m, ctx.principal.tenantId, limit));
+      return ctx.tx((m) => pageSecurityEvents(m, ctx.principal.tenantId, args));
     },
   },
   IdentitySession: {

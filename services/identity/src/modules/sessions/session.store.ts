@@ -86,7 +86,23 @@ export async function recordSecurityEvent(m: EntityManager, tenantId: string, e:
   ]);
 }
 
-export async function securityEvents(m: EntityManager, tenantId: string, limit = 50): Promise<{ kind: string; userId: string | null; sessionId: string | null; ip: string | null; at: Date }[]> {
-  const rows = await m.query('SELECT kind, user_id, session_id, ip, at FROM security_events WHERE tenant_id = $1 ORDER BY at DESC, id DESC LIMIT $2', [tenantId, limit]);
-  return rows.map((r: Record<string, any>) => ({ kind: r.kind, userId: r.user_id, sessionId: r.session_id, ip: r.ip, at: r.at }));
+export interface SecurityEventRow {
+  id: number;
+  kind: string;
+  userId: string | null;
+  sessionId: string | null;
+  ip: string | null;
+  at: Date;
+}
+
+/** The tenant's security events, newest first, keyset-paged on (at, id). */
+export function pageSecurityEvents(m: EntityManager, tenantId: string, args: PageArgs) {
+  return keysetPage<SecurityEventRow>(args, { shape: ['instant', 'int'], cursorOf: (r) => [cursorInstant(r.at), r.id] }, async ({ after, take }) =>
+    (
+      await m.query(
+        `SELECT id, kind, user_id, session_id, ip, at FROM security_events WHERE tenant_id = $1 ${after ? 'AND (at, id) < ($3, $4)' : ''} ORDER BY at DESC, id DESC LIMIT $2`,
+        after ? [tenantId, take, after[0], after[1]] : [tenantId, take],
+      )
+    ).map((r: Record<string, any>) => ({ id: Number(r.id), kind: r.kind, userId: r.user_id, sessionId: r.session_id, ip: r.ip, at: r.at })),
+  );
 }
