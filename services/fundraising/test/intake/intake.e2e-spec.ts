@@ -222,6 +222,10 @@ describe('Stripe webhooks', () => {
     const expired = await stripe('acme', event, SECRETS.acmeStripe, { timestamp: Math.floor(Date.now() / 1000) - 301 });
     expect(expired.status).toBe(400);
     expect(await expired.json()).toEqual({ error: 'expired_signature' });
+    // A timestamp far in the future would stay replayable until then: refused the same way.
+    const future = await stripe('acme', event, SECRETS.acmeStripe, { timestamp: Math.floor(Date.now() / 1000) + 3600 });
+    expect(future.status).toBe(400);
+    expect(await future.json()).toEqual({ error: 'expired_signature' });
     expect(await metric('webhook_rejections_total', { provider: 'stripe', reason: 'invalid_signature' })).toBe(bad0 + 2);
     expect(await metric('webhook_rejections_total', { provider: 'stripe', reason: 'missing_signature' })).toBeGreaterThanOrEqual(1);
     expect(await metric('webhook_rejections_total', { provider: 'stripe', reason: 'expired_signature' })).toBeGreaterThanOrEqual(1);
