@@ -2,7 +2,7 @@
 // (docs/security/identity.md, rotation runbook) or `node main` (the subgraph).
 import './instrument'; // first: telemetry patches modules as they load
 
-import { createDataSource, createLogger, loadConfig, runServiceMain } from '@commonhold/kit';
+import { createDataSource, createLogger, DEV_KEK, loadConfig, parseKeyring, runServiceMain, TenantSecrets } from '@commonhold/kit';
 import { identityConfigSchema } from './config';
 import { KeyRing } from './modules/signing-keys';
 import { identityService } from './service';
@@ -14,7 +14,9 @@ async function rotateSigningKey(): Promise<void> {
   const ds = createDataSource({ url: config.DATABASE_URL, entities: [], migrations: [], applicationName: 'identity-rotate-key' });
   await ds.initialize();
   try {
-    const kid = await new KeyRing({ ds, log }, config).rotate();
+    if (config.NODE_ENV === 'production' && !config.SECRETS_KEKS) throw new Error('SECRETS_KEKS is required in production (docs/runbooks/secrets.md)');
+    const secrets = new TenantSecrets(parseKeyring(config.SECRETS_KEKS ?? DEV_KEK));
+    const kid = await new KeyRing({ ds, log, secrets }, config).rotate();
     log.info({ kid, signsAfterSeconds: config.SIGNING_KEY_PUBLISH_LEAD_SECONDS }, 'signing key published');
   } finally {
     await ds.destroy();

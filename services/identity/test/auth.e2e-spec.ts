@@ -240,6 +240,10 @@ describe('signing key rotation without restarts', () => {
     expect((await asToken(before.body.accessToken, ME)).data.me.userId).toBe(m.id);
     // The old key stays published while what it signed can still be valid.
     expect((await jwks()).map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
+    // Private keys are sealed at rest (envelope encryption): no JWK private part in the table.
+    const stored: { kid: string; private_jwk: unknown }[] = await platform.services.identity!.runtime.ds.query('SELECT kid, private_jwk FROM signing_keys');
+    expect(stored.map((r) => r.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
+    for (const r of stored) expect(r.private_jwk).toEqual(expect.stringMatching(/^chs1\./));
   });
 });
 

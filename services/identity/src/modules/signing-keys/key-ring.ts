@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
-import type { ServiceRuntime } from '@commonhold/kit';
+import { withTenant, type ServiceRuntime } from '@commonhold/kit';
 import type { IdentityConfig } from '../../config';
 import { publishedKeys, rotationDue, signingKey } from './signing-key';
 import { allKeys, type SigningKeyRow } from './signing-key.store';
@@ -9,6 +9,12 @@ import { allKeys, type SigningKeyRow } from './signing-key.store';
 const ALG = 'EdDSA';
 /** Keys are re-read at most this often, so a rotation made by another replica shows within seconds. */
 const RELOAD_MS = 5_000;
+/**
+ * Private keys are sealed with the kit's envelope encryption (docs/runbooks/secrets.md) under this
+ * pseudo-tenant: the keys belong to the platform, and a database dump without SECRETS_KEKS cannot sign.
+ */
+const KEY_TENANT = '_identity_keys';
+const SEAL_CONTEXT = 'signing_keys.private_jwk';
 
 /**
  * identity's signing keys: signs access tokens and public links with the current key, serves the
@@ -20,7 +26,7 @@ export class KeyRing {
   private readonly imported = new Map<string, Awaited<ReturnType<typeof importJWK>>>();
 
   constructor(
-    private readonly rt: Pick<ServiceRuntime, 'ds' | 'log'>,
+    private readonly rt: Pick<ServiceRuntime, 'ds' | 'log' | 'secrets'>,
     private readonly config: Pick<IdentityConfig, 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'SIGNING_KEY_PUBLISH_LEAD_SECONDS' | 'SIGNING_KEY_ROTATE_DAYS' | 'PUBLIC_LINK_MAX_DAYS' | 'JWT_MAX_LIFETIME_SECONDS'>,
   ) {}
 
@@ -52,17 +58,25 @@ export class KeyRing {
       const { publicKey, privateKey } = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
       const kid = `ch-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
       const signsFrom = new Date(Date.now() + leadSeconds * 1000);
+      const privateJwk = JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: ALG });
+      const sealed = await withTenant(this.rt.ds, KEY_TENANT, (km) => this.rt.secrets.seal(km, KEY_TENANT, privateJwk, SEAL_CONTEXT));
       await m.query('INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk, signs_from) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5)', [
         kid,
         ALG,
         JSON.stringify({ ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' }),
-        JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: ALG }),
+        JSON.stringify(sealed),
         signsFrom,
       ]);
       this.loadedAt = 0;
       this.rt.log.info({ kid, signsFrom, why }, 'signing key added');
       return kid;
     });
+  }
+
+  private async privateJwk(key: SigningKeyRow): Promise<JWK> {
+    if (typeof key.privateJwk !== 'string') return key.privateJwk; // never sealed (none are written so)
+    const sealed = key.privateJwk;
+    return JSON.parse(await withTenant(this.rt.ds, KEY_TENANT, (m) => this.rt.secrets.open(m, KEY_TENANT, sealed, SEAL_CONTEXT))) as JWK;
   }
 
   /** The public keys verifiers may meet now (`/.well-known/jwks.json`). */
@@ -80,7 +94,7 @@ export class KeyRing {
     }
     if (!key) throw new Error('identity has no signing key');
     let imported = this.imported.get(key.kid);
-    if (!imported) this.imported.set(key.kid, (imported = await importJWK(key.privateJwk, key.alg)));
+    if (!imported) this.imported.set(key.kid, (imported = await importJWK(await this.privateJwk(key), key.alg)));
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: key.alg, kid: key.kid, ...(opts.typ ? { typ: opts.typ } : {}) })
       .setIssuer(this.config.JWT_ISSUER)
