@@ -81,6 +81,16 @@ describe('sign-in with the refresh token in the body', () => {
     expect((await post(platform, '/auth/refresh', { refreshToken: again.body.refreshToken })).status).toBe(200);
   });
 
+  it('serialises two refreshes racing on one token: one wins, the other is reuse and ends the family', async () => {
+    const t = tenant();
+    const m = await member(platform, t);
+    const s0 = await login({ tenant: t, email: m.email, password: m.password });
+    const [x, y] = await Promise.all([post(platform, '/auth/refresh', { refreshToken: s0.body.refreshToken }), post(platform, '/auth/refresh', { refreshToken: s0.body.refreshToken })]);
+    expect([x.status, y.status].sort()).toEqual([200, 401]);
+    const winner = x.status === 200 ? x : y;
+    expect((await post(platform, '/auth/refresh', { refreshToken: winner.body.refreshToken })).status).toBe(401);
+  });
+
   it('refuses a forged or other-tenant refresh token without touching anything', async () => {
     const t = tenant();
     const m = await member(platform, t);
