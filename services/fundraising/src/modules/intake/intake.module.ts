@@ -1,4 +1,5 @@
 import { Intake1763800000400 } from '../../migrations/1763800000400-intake';
+import { InstalmentSpelling1765000000100 } from '../../migrations/1765000000100-instalment-spelling';
 import { defineModule } from '@commonhold/kit';
 import { intakeResolvers } from './intake.resolvers';
 import { intakeRoutes } from './intake.routes';
@@ -10,7 +11,7 @@ import { intakeRoutes } from './intake.routes';
 export const intakeModule = defineModule({
   name: 'intake',
   resolvers: intakeResolvers,
-  migrations: [Intake1763800000400],
+  migrations: [Intake1763800000400, InstalmentSpelling1765000000100],
   routes: intakeRoutes,
   auditChecks: [
     {

@@ -233,7 +233,7 @@ async function applyAgreementAction(
         mandateRef: a.mandateRef,
         paymentMethod: a.paymentMethod,
         type: t.type,
-        installmentsTotal: t.installmentsTotal,
+        instalmentsTotal: t.instalmentsTotal,
         amountMinor: t.amount.amountMinor,
         currency: t.amount.currency,
         period: t.period,

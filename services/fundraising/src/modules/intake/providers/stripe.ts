@@ -77,7 +77,7 @@ function subscriptionTerms(sub: Record<string, any>): AgreementTerms | null {
     dayOfMonth: period === 'MONTHLY' ? anchor.getUTCDate() : null,
     startDate: toDateString(new Date((sub.start_date ?? sub.created) * 1000)),
     type: 'OPEN',
-    installmentsTotal: null,
+    instalmentsTotal: null,
   };
 }
 
