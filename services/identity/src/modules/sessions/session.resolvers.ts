@@ -4,7 +4,7 @@ import { findSession, pageSessions, pageSecurityEvents, recordSecurityEvent, rev
 
 /** The session id of the caller's access token (`sid`), when it came from a sign-in. */
 const sidOf = (ctx: { principal: { sessionId?: string } }): string | undefined => ctx.principal.sessionId;
-const EMPTY = { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+const EMPTY = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
 
 /** Thin: GraphQL in, a store read or a small use case, GraphQL out. */
 export const sessionResolvers: Resolvers = {
