@@ -5,12 +5,15 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ensureDevKeys } from '@commonhold/kit';
 import { SERVICES, startPlatform } from '@commonhold/platform';
+import { seedDemo } from '../services/identity/src';
 
 const root = join(__dirname, '..');
 const dataDir = process.env.COMMONHOLD_DATA_DIR ?? join(root, '.data');
 const pgDir = join(dataDir, 'postgres');
 const pgPort = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
 const appPassword = 'commonhold-dev';
+/** The demo admin's password (development only; DEMO_ADMIN_PASSWORD changes it for a new data folder). */
+const demoPassword = process.env.DEMO_ADMIN_PASSWORD ?? 'demo-admin-change-me';
 
 /** Resolves when `port` can be bound on 127.0.0.1; rejects with a message naming the variable to change. */
 function ensurePortFree(port: number, variable: string): Promise<void> {
@@ -61,11 +64,15 @@ async function main() {
     logLevel: process.env.LOG_LEVEL ?? 'warn',
     redisUrl: process.env.REDIS_URL,
   });
+  const demo = await seedDemo(platform.services.identity!.runtime.ds, demoPassword);
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   console.log(`
 Commonhold is ready in ${secs}s (embedded PostgreSQL on :${pgPort}, in-process event bus).
   GraphQL:  http://localhost:${platform.gateway.port}/graphql
-  Token:    npm run --silent token -- --tenant demo --role admin
+  Sign in:  curl -s localhost:${platform.gateway.port}/auth/login -H 'content-type: application/json' \\
+              -d '{"tenant":"${demo.tenant}","email":"${demo.email}","password":"${demoPassword}"}'
+            (returns accessToken, 15 minutes, and a refreshToken for POST /auth/refresh)
+  Token:    npm run --silent token -- --tenant demo --role admin   (development key, 15 minutes)
   Example:  curl -s localhost:${platform.gateway.port}/graphql -H "authorization: Bearer $(npm run --silent token -- --tenant demo --role admin)" \\
               -H 'content-type: application/json' -d '{"query":"{ gifts(first: 5) { edges { node { id } } } }"}'
 Stop with Ctrl-C.`);

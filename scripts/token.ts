@@ -1,5 +1,7 @@
 // `npm run --silent token -- --tenant <id> --role <role> [--user <id>] [--scope global|building:<uuid>,apartment:<uuid>,vendor:<uuid>]`
 // prints a JWT the embedded stack accepts (signed with the dev key made on first `npm start`).
+// It lives 15 minutes (`--ttl`), the verifiers' maximum unless JWT_MAX_LIFETIME_SECONDS says more;
+// a person logs in through identity instead (docs/security/identity.md).
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDevKeys, readPrivateKey, signToken } from '@commonhold/kit';
@@ -7,7 +9,7 @@ import { ensureDevKeys, readPrivateKey, signToken } from '@commonhold/kit';
 async function main() {
   if (process.env.NODE_ENV === 'production') throw new Error('Development tokens are refused when NODE_ENV=production');
   const { values } = parseArgs({
-    options: { tenant: { type: 'string' }, role: { type: 'string', default: 'admin' }, user: { type: 'string' }, scope: { type: 'string', default: 'global' }, ttl: { type: 'string', default: '12h' } },
+    options: { tenant: { type: 'string' }, role: { type: 'string', default: 'admin' }, user: { type: 'string' }, scope: { type: 'string', default: 'global' }, ttl: { type: 'string', default: '15m' } },
   });
   if (!values.tenant) throw new Error('usage: npm run --silent token -- --tenant <id> --role <role>');
   const keys = await ensureDevKeys(join(process.env.COMMONHOLD_DATA_DIR ?? join(__dirname, '..', '.data'), 'dev-keys'));

@@ -5,7 +5,8 @@ import { SERVICES } from '@commonhold/platform';
 import { createTestDatabase } from '@commonhold/testing';
 
 /** Tables allowed to lack `tenant_id`: bookkeeping, never tenant data. */
-const GLOBAL_TABLES = new Set(['schema_migrations']);
+// signing_keys: identity's platform-wide keys (one JWKS for every tenant), no tenant data.
+const GLOBAL_TABLES = new Set(['schema_migrations', 'signing_keys']);
 /**
  * Tables with `tenant_id` deliberately without RLS, and why. `kit_tenants` lists which tenants a
  * service has data for (ids only), so the audit checker and key rewrapping can then work inside each

@@ -10,6 +10,8 @@ export const gatewayConfigSchema = z.object({
   JWKS_FILE: z.string().optional(),
   JWT_ISSUER: z.string().default('commonhold-identity'),
   JWT_AUDIENCE: z.string().default('commonhold'),
+  /** Longest accepted access-token lifetime (`exp - iat`), seconds. */
+  JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   REDIS_URL: z.string().optional(),
   RATE_LIMIT_TENANT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3000),

@@ -27,8 +27,8 @@ export const serviceManifestSchema = z
       latencyObjective: z.number().gt(0.9).lt(1),
       latencyBudgetSeconds: z.number().refine((v) => BUCKETS.includes(v), { message: `must be a histogram bucket boundary (${BUCKETS.join(', ')})` }),
     }),
-    /** Plain-HTTP path prefixes the gateway passes through byte for byte (webhooks, uploads). */
-    passthroughRoutes: z.array(z.string().regex(/^\/[a-z0-9-]+$/)).default([]),
+    /** Plain-HTTP path prefixes the gateway passes through byte for byte (webhooks, uploads, sign-in, `/.well-known`). */
+    passthroughRoutes: z.array(z.string().regex(/^\/(\.well-known|[a-z0-9-]+)$/, 'one path segment, e.g. /webhooks (or /.well-known)')).default([]),
     /** Extra Helm values for this service's block (values.yaml / values-production.yaml). */
     chart: z
       .object({

@@ -49,6 +49,8 @@ beforeAll(async () => {
     const id = c.data.createContact.contact.id;
     const q = await as(`query($id: ID!) { contact(id: $id) { id firstName volunteerProfile { status } } }`, { id }); // volunteers resolves volunteerProfile
     expect(q.errors).toBeUndefined();
+    const me = await as(`{ me { userId tenantId } }`); // identity
+    expect(me.errors).toBeUndefined();
   }
   const bad = await as(`query { noSuchField }`);
   expect(bad.errors).toBeDefined();

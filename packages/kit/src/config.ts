@@ -45,6 +45,8 @@ export const baseConfigSchema = z.object({
   JWKS_FILE: z.string().optional(),
   JWT_ISSUER: z.string().default('commonhold-identity'),
   JWT_AUDIENCE: z.string().default('commonhold'),
+  /** Longest accepted access-token lifetime (`exp - iat`), seconds; identity issues 15-minute tokens. */
+  JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
   ...traceSamplingConfig,
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),

@@ -29,6 +29,7 @@ export interface TokenClaims {
   scope?: ScopeClaim;
   issuer?: string;
   audience?: string;
+  /** jose time span; default 15m, the verifiers' default maximum lifetime (JWT_MAX_LIFETIME_SECONDS). */
   expiresIn?: string;
 }
 
@@ -42,7 +43,7 @@ export async function signToken(privateJwk: JWK, c: TokenClaims): Promise<string
     .setIssuer(c.issuer ?? 'commonhold-identity')
     .setAudience(c.audience ?? 'commonhold')
     .setIssuedAt()
-    .setExpirationTime(c.expiresIn ?? '12h')
+    .setExpirationTime(c.expiresIn ?? '15m')
     .sign(key);
 }
 

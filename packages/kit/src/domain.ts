@@ -10,5 +10,6 @@ export * from './validation';
 export * from './pagination';
 export * from './event-builders';
 export * from './csv-safe';
+export * from './public-link-terms';
 export * from './scope';
 export * from './permissions';

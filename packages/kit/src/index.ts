@@ -5,6 +5,7 @@ export * from './request-context';
 export * from './logger';
 export * from './metrics';
 export * from './auth';
+export * from './public-links';
 export * from './db';
 export * from './kit-tables.migration';
 export * from './kit-reliability.migration';

@@ -6,7 +6,7 @@ import { encodeCursor } from './pagination';
 describe('modules', () => {
   const scalar = new GraphQLScalarType({ name: 'Thing' });
   const a = defineModule({ name: 'contacts', resolvers: { Query: { contact: () => 1 }, Thing: scalar }, migrations: [class A {}], consumers: () => [{ name: 'a' } as never] });
-  const b = defineModule({ name: 'gift-aid', resolvers: { Query: { gift: () => 2 }, Thing: scalar }, entities: [class E {}], routes: (app) => (app as unknown as string[]).push('b') });
+  const b = defineModule({ name: 'gift-aid', resolvers: { Query: { gift: () => 2 }, Thing: scalar }, entities: [class E {}], routes: (app) => void (app as unknown as string[]).push('b') });
 
   it('composes resolvers, entities, migrations, consumers and routes in module order', () => {
     class Base {}

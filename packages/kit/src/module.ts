@@ -4,7 +4,7 @@ import type { EntitySchema } from 'typeorm';
 import type { AuditCheck } from './audit-check';
 import type { ConsumerDefinition } from './consumer';
 import type { AccessRule, Rule } from './permissions';
-import type { RequestContext, ServiceDefinition, ServiceRuntime } from './server';
+import type { RequestContext, RouteCleanup, ServiceDefinition, ServiceRuntime } from './server';
 
 export type Resolvers = GraphQLResolverMap<RequestContext>;
 
@@ -18,7 +18,7 @@ export interface ServiceModule {
   entities?: (EntitySchema | Function)[];
   migrations?: Function[];
   consumers?: (rt: ServiceRuntime) => ConsumerDefinition[];
-  routes?: (app: express.Express, rt: ServiceRuntime) => void;
+  routes?: (app: express.Express, rt: ServiceRuntime) => void | RouteCleanup;
   /** Its financial side effects' audit completeness checks (audit-check.ts). */
   auditChecks?: AuditCheck[];
   /**
@@ -133,7 +133,10 @@ export function composeModules(
     consumers: (rt) => modules.flatMap((m) => m.consumers?.(rt) ?? []),
     auditChecks: modules.flatMap((m) => m.auditChecks ?? []),
     routes: (app, rt) => {
-      for (const m of modules) m.routes?.(app, rt);
+      const cleanups = modules.map((m) => m.routes?.(app, rt)).filter((c): c is RouteCleanup => typeof c === 'function');
+      return async () => {
+        for (const c of cleanups) await c();
+      };
     },
   };
 }

@@ -33,6 +33,22 @@ export const SERVICE_REGISTRY = [
     }
   },
   {
+    "name": "identity",
+    "kind": "subgraph",
+    "port": 4001,
+    "featureFlag": "ENABLE_IDENTITY",
+    "database": true,
+    "passthroughRoutes": [
+      "/auth",
+      "/.well-known"
+    ],
+    "slo": {
+      "availabilityObjective": 0.995,
+      "latencyObjective": 0.99,
+      "latencyBudgetSeconds": 0.5
+    }
+  },
+  {
     "name": "volunteers",
     "kind": "subgraph",
     "port": 4060,
@@ -51,4 +67,4 @@ export type RegisteredService = (typeof SERVICE_REGISTRY)[number];
 export type ServiceName = RegisteredService['name'];
 
 /** One kill switch per subgraph (ARCHITECTURE §6): a disabled subgraph answers FEATURE_DISABLED. */
-export const SERVICE_FEATURE_FLAGS = ["ENABLE_FUNDRAISING","ENABLE_VOLUNTEERS"] as const;
+export const SERVICE_FEATURE_FLAGS = ["ENABLE_FUNDRAISING","ENABLE_IDENTITY","ENABLE_VOLUNTEERS"] as const;

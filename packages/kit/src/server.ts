@@ -88,10 +88,13 @@ export interface ServiceDefinition {
    * Extra HTTP routes beside /graphql (e.g. payment-provider webhooks). They parse their own
    * bodies (webhooks need the raw bytes to verify a signature) and authenticate their own callers.
    */
-  routes?: (app: express.Express, rt: ServiceRuntime) => void;
+  routes?: (app: express.Express, rt: ServiceRuntime) => void | RouteCleanup;
   /** Audit completeness checks of its financial side effects, run on a schedule (audit-check.ts). */
   auditChecks?: AuditCheck[];
 }
+
+/** What `routes` may return: released when the service stops (e.g. a limiter's Redis connection). */
+export type RouteCleanup = () => Promise<void>;
 
 export interface StartOptions {
   config: BaseConfig;
@@ -248,7 +251,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
     res.status(ok ? 200 : 503).json({ status: !ok ? 'not ready' : degraded ? 'degraded' : 'ready', checks, ...(degraded ? { transportUnreachableSeconds: broker.unreachableSeconds } : {}) });
   });
 
-  def.routes?.(app, runtime);
+  const routeCleanup = def.routes?.(app, runtime);
 
   const fault = parseFaultSpec(config.FAULT_INJECTION);
   if (fault && production && config.ALLOW_FAULT_INJECTION !== 'true') throw new Error('FAULT_INJECTION is refused in production without ALLOW_FAULT_INJECTION=true');
@@ -302,6 +305,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
       clearInterval(auditTimer);
       await drain.drain(); // /ready 503, grace period, in-flight requests finish, keep-alive sockets close
       await apollo.stop();
+      if (routeCleanup) await routeCleanup();
       for (const s of subscriptions) await s.stop();
       await relay.stop(); // publishes what is already committed
       await ds.destroy();

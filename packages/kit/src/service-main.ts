@@ -47,7 +47,7 @@ async function run<S extends z.ZodType<BaseConfig>>(def: ServiceDefinition, sche
   }
   const transport = createTransport({ kafkaBrokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX, clientId: def.name, log });
   const registry = EventRegistry.fromDirectory(`${defaultSchemasDir()}/events`);
-  const verifyToken = createTokenVerifier({ jwksUrl: config.JWKS_URL, jwksFile: config.JWKS_FILE, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const verifyToken = createTokenVerifier({ jwksUrl: config.JWKS_URL, jwksFile: config.JWKS_FILE, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS });
   const svc = await startService(def, { config, transport, registry, verifyToken, log });
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');

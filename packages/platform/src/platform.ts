@@ -13,7 +13,9 @@ import {
   startService,
   type Logger,
   type RunningService,
+  type TokenVerifier,
   type Transport,
+  type VerifierOptions,
 } from '@commonhold/kit';
 import { startTelemetry } from '@commonhold/kit/src/telemetry';
 import { SERVICES } from './services.generated';
@@ -41,6 +43,10 @@ export interface PlatformOptions {
   logLevel?: string;
   /** Extra env for every service (feature flags, retry settings). */
   env?: Record<string, string>;
+  /** Extra env for one service by name, over `env` (e.g. identity's login limits). */
+  serviceEnv?: Record<string, Record<string, string>>;
+  /** Token checks of the gateway and every subgraph (JWKS cache, maximum lifetime). */
+  tokens?: Pick<VerifierOptions, 'jwksCacheMaxAgeMs' | 'jwksCooldownMs' | 'maxLifetimeSeconds'>;
   rateLimit?: { tenantPoints?: number; ipPoints?: number; keyPrefix?: string };
   /**
    * Subgraphs to start (default: every registered one). The gateway still serves the whole
@@ -72,14 +78,18 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   startTelemetry('commonhold', process.env.OTEL_EXPORTER_OTLP_ENDPOINT, false);
   const log = createLogger('platform', opts.logLevel ?? 'info');
   const registry = EventRegistry.fromDirectory(join(defaultSchemasDir(), 'events'));
-  const verifyToken = createTokenVerifier({ jwksFile: opts.jwksFile, issuer: 'commonhold-identity', audience: 'commonhold' });
+  // The dev key (npm run token) always verifies; once identity is up, its JWKS does too (JWKS_URL).
+  const verifierOpts = { jwksFile: opts.jwksFile, issuer: 'commonhold-identity', audience: 'commonhold', ...opts.tokens };
+  let verifier = createTokenVerifier(verifierOpts);
+  const verifyToken: TokenVerifier = (authorization) => verifier(authorization);
   // In-process mode: one bus for all services, as one broker would be.
   const shared = opts.kafkaBrokers ? undefined : createTransport({ clientId: 'embedded' });
   const transports: Transport[] = shared ? [shared] : [];
 
   const unknown = (opts.services ?? []).filter((n) => !SERVICES.some((s) => s.def.name === n));
   if (unknown.length) throw new Error(`Unknown service(s) ${unknown.join(', ')}; registered: ${SERVICES.map((s) => s.def.name).join(', ')}`);
-  const chosen = opts.services ? SERVICES.filter((s) => opts.services!.includes(s.def.name)) : SERVICES;
+  // identity first: every other service verifies tokens against its JWKS.
+  const chosen = (opts.services ? SERVICES.filter((s) => opts.services!.includes(s.def.name)) : [...SERVICES]).sort((a, b) => Number(b.def.name === 'identity') - Number(a.def.name === 'identity'));
 
   const provisioned = await Promise.all(
     chosen.map(async ({ def }) => {
@@ -99,11 +109,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         DATABASE_URL: provisioned[i]!.appUrl,
         JWKS_FILE: opts.jwksFile,
         ...(opts.kafkaBrokers ? { KAFKA_BROKERS: opts.kafkaBrokers } : {}),
+        // identity sits behind the gateway's passthrough on loopback: it believes that one hop's X-Forwarded-For.
+        ...(def.name === 'identity' ? { TRUST_PROXY: 'loopback', ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl, REDIS_KEY_PREFIX: `${opts.rateLimit?.keyPrefix ?? 'commonhold'}:identity` } : {}) } : {}),
         ...opts.env,
+        ...opts.serviceEnv?.[def.name],
       });
       const transport = shared ?? createTransport({ kafkaBrokers: opts.kafkaBrokers, topicPrefix: opts.kafkaTopicPrefix, clientId: def.name, log });
       if (!shared) transports.push(transport);
       services[def.name] = await startService(def, { config, transport, registry, verifyToken, log: createLogger(def.name, config.LOG_LEVEL), host: '127.0.0.1' });
+      if (def.name === 'identity') verifier = createTokenVerifier({ ...verifierOpts, jwksUrl: `http://127.0.0.1:${services[def.name]!.port}/.well-known/jwks.json` });
     }
     const gateway = await startGateway({
       port: opts.gatewayPort ?? 4000,

@@ -3,10 +3,12 @@
 import type { z } from 'zod';
 import type { ServiceDefinition } from '@commonhold/kit';
 import { fundraisingConfigSchema, fundraisingService } from '../../../services/fundraising/src';
+import { identityConfigSchema, identityService } from '../../../services/identity/src';
 import { volunteersConfigSchema, volunteersService } from '../../../services/volunteers/src';
 
 /** Every subgraph the platform runs, with its config schema and default port. */
 export const SERVICES: { def: ServiceDefinition; schema: z.ZodType<any>; port: number }[] = [
   { def: fundraisingService, schema: fundraisingConfigSchema, port: 4010 },
+  { def: identityService, schema: identityConfigSchema, port: 4001 },
   { def: volunteersService, schema: volunteersConfigSchema, port: 4060 },
 ];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startPlatform, type RunningPlatform } from '@commonhold/platform';
+import { startPlatform, type PlatformOptions, type RunningPlatform } from '@commonhold/platform';
 import type { ScopeClaim } from '@commonhold/kit';
 import { adminUrl, gql, bearer, testKeys, uniquePrefix, type GqlResult } from './index';
 
@@ -24,6 +24,10 @@ export async function startTestPlatform(opts: {
   rateLimit?: { tenantPoints?: number; ipPoints?: number };
   /** Only these subgraphs (default: all): a spec starts what it exercises. */
   services?: string[];
+  /** Extra env for one service by name (e.g. identity's login limits). */
+  serviceEnv?: PlatformOptions['serviceEnv'];
+  /** Token checks of the gateway and subgraphs (JWKS cache and cooldown, maximum lifetime). */
+  tokens?: PlatformOptions['tokens'];
 }): Promise<TestPlatform> {
   const keys = await testKeys();
   const prefix = uniquePrefix();
@@ -44,8 +48,10 @@ export async function startTestPlatform(opts: {
     env: { CONSUMER_BACKOFF_MS: '20', CONSUMER_MAX_ATTEMPTS: '3', CONSUMER_LAG_SAMPLE_MS: '200', SECRETS_KEKS: `test:${randomBytes(32).toString('base64')}`, ...opts.env },
     rateLimit: { keyPrefix: `${prefix}rl`, ...opts.rateLimit },
     ...(opts.services ? { services: opts.services } : {}),
+    serviceEnv: opts.serviceEnv,
+    tokens: opts.tokens,
   });
-  // One token per tenant and caller, re-minted after 10 minutes (verifiers may cap lifetimes at 15).
+  // One token per tenant and caller. Development tokens live 15 minutes (the verifiers' maximum): re-minted after 10.
   const tokens = new Map<string, { token: string; at: number }>();
   const token = async (tenantId: string, caller: Caller = {}) => {
     const key = JSON.stringify([tenantId, caller.roles ?? null, caller.scope ?? null, caller.userId ?? null]);

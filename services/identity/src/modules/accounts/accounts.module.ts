@@ -1,0 +1,4 @@
+import { defineModule } from '@commonhold/kit';
+import { accountResolvers } from './account.resolvers';
+
+export const accountsModule = defineModule({ name: 'accounts', resolvers: accountResolvers });

@@ -1,0 +1,17 @@
+import { composeModules, DateTimeScalar, KitTables1763800000000, loadSubgraphSdl, type ServiceDefinition } from '@commonhold/kit';
+import { CreateIdentity1796495281072 } from './migrations/1796495281072-create-identity';
+import { accountsModule } from './modules/accounts/accounts.module';
+import { publicLinksModule } from './modules/public-links/public-links.module';
+import { serviceAccountsModule } from './modules/service-accounts/service-accounts.module';
+import { sessionsModule } from './modules/sessions/sessions.module';
+import { signingKeysModule } from './modules/signing-keys/signing-keys.module';
+
+/** The identity subgraph: tenants, users and memberships, sessions, signing keys, public links. */
+export const identityService: ServiceDefinition = {
+  name: 'identity',
+  typeDefs: loadSubgraphSdl('identity'),
+  ...composeModules([signingKeysModule, accountsModule, sessionsModule, publicLinksModule, serviceAccountsModule], {
+    resolvers: [{ DateTime: DateTimeScalar }],
+    migrations: [KitTables1763800000000, CreateIdentity1796495281072],
+  }),
+};
