@@ -75,6 +75,19 @@ describe('guardSchema', () => {
     expect(accessCoverage(schema, withStale)).toEqual({ missing: ['Mutation.eraseThing', 'Mutation.forgotten', '_entities(Other)'], stale: ['Query.gone', '_entities(Gone)'] });
   });
 
+  it("takes an operation's own scopedCallers over its module's", () => {
+    const rules = composeAccessRules([
+      { name: 'own', scopedCallers: 'fenced', permissions: { Query: { mine: 'authenticated', everyone: { rule: 'people:read', scopedCallers: 'refused' } } } },
+      { name: 'plain', permissions: { Query: { list: 'people:read', self: { rule: 'authenticated', scopedCallers: 'fenced' } } } },
+    ]);
+    expect(Object.fromEntries(Object.entries(rules.Query).map(([op, r]) => [op, [r.rule, r.scopedCallers]]))).toEqual({
+      mine: ['authenticated', true],
+      everyone: ['people:read', false],
+      list: ['people:read', false],
+      self: ['authenticated', true],
+    });
+  });
+
   it('refuses a rule declared by two modules', () => {
     expect(() => composeAccessRules([{ name: 'a', permissions: { Query: { x: 'a:read' } } }, { name: 'b', permissions: { Query: { x: 'b:read' } } }])).toThrow('Permission rule Query.x is declared by two modules (a, b)');
   });

@@ -37,13 +37,20 @@ export interface ServiceModule {
   scopedCallers?: 'refused' | 'fenced';
 }
 
+/**
+ * An operation's rule: the permission alone (the module's `scopedCallers` applies), or with its own
+ * `scopedCallers` where one operation of a module differs — e.g. "my sessions" serves a
+ * building-scoped member (the rows are the caller's own) while the tenant-wide list beside it does not.
+ */
+export type OperationRule = Rule | { rule: Rule; scopedCallers: 'refused' | 'fenced' };
+
 export interface ModulePermissions {
-  Query?: Record<string, Rule>;
-  Mutation?: Record<string, Rule>;
+  Query?: Record<string, OperationRule>;
+  Mutation?: Record<string, OperationRule>;
   /** Entity type → rule for `_entities` representations of that type. */
-  entities?: Record<string, Rule>;
+  entities?: Record<string, OperationRule>;
   /** `'<METHOD> <path>'` → rule, checked by `rt.authorizeRoute` in the route. */
-  routes?: Record<string, Rule>;
+  routes?: Record<string, OperationRule>;
 }
 
 /** Every operation of a service with the rule it declared (composed from its modules). */
@@ -61,9 +68,10 @@ export function composeAccessRules(modules: readonly Pick<ServiceModule, 'name' 
   const out: AccessRules = { Query: {}, Mutation: {}, entities: {}, routes: {} };
   for (const m of modules) {
     for (const kind of ACCESS_KINDS) {
-      for (const [op, rule] of Object.entries(m.permissions?.[kind] ?? {})) {
+      for (const [op, declared] of Object.entries(m.permissions?.[kind] ?? {})) {
         if (op in out[kind]) throw new Error(`Permission rule ${kind}.${op} is declared by two modules (${out[kind][op]!.module}, ${m.name})`);
-        out[kind][op] = { rule, scopedCallers: m.scopedCallers === 'fenced', module: m.name };
+        const { rule, scopedCallers } = typeof declared === 'string' ? { rule: declared, scopedCallers: m.scopedCallers } : declared;
+        out[kind][op] = { rule, scopedCallers: scopedCallers === 'fenced', module: m.name };
       }
     }
   }

@@ -49,6 +49,7 @@ export const ROLE_GRANTS: Record<Role, { description: string; grants: readonly G
       'intake:read', 'intake:reprocess',
       'campaigns:read', 'opportunities:read', 'imports:read', 'imports:write',
       'dashboard:read', 'audit:read', 'settings:read',
+      'public-links:write',
     ],
   },
   fundraiser: {
@@ -60,13 +61,14 @@ export const ROLE_GRANTS: Record<Role, { description: string; grants: readonly G
       'recurring:read', 'recurring:write',
       'campaigns:read', 'campaigns:write', 'opportunities:read', 'opportunities:write',
       'imports:read', 'imports:write', 'dashboard:read', 'settings:read', 'volunteers:read',
+      'public-links:write',
     ],
   },
-  volunteer_coordinator: { description: 'Volunteers: registers contacts as volunteers and reads who they are.', grants: ['contacts:read', 'volunteers:read', 'volunteers:write'] },
-  grants_manager: { description: 'Funders and grant pipeline; reads contacts and giving.', grants: ['contacts:read', 'gifts:read', 'opportunities:read', 'opportunities:write', 'campaigns:read', 'dashboard:read'] },
+  volunteer_coordinator: { description: 'Volunteers: registers contacts as volunteers and reads who they are.', grants: ['contacts:read', 'volunteers:read', 'volunteers:write', 'public-links:write'] },
+  grants_manager: { description: 'Funders and grant pipeline; reads contacts and giving.', grants: ['contacts:read', 'gifts:read', 'opportunities:read', 'opportunities:write', 'campaigns:read', 'dashboard:read', 'public-links:write'] },
   // The building-keyed roles carry a narrow scope; their permissions arrive with the subgraphs
   // that own buildings, apartments and work orders. Until then they are refused everywhere.
-  building_manager: { description: 'A building office, scoped to its buildings.', grants: [] },
+  building_manager: { description: 'A building office, scoped to its buildings.', grants: ['public-links:write'] },
   owner: { description: 'A resident, scoped to their apartment.', grants: [] },
   vendor: { description: 'A contractor, scoped to its own vendor record and work orders.', grants: [] },
 };

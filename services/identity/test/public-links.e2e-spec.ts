@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { bearer, gql } from '@commonhold/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
+import { tenantRows } from '@commonhold/testing/src/support';
 import { createPublicLinkVerifier, redeemPublicLink, withTenant, type ExpectedLink, type PublicLinkVerifier } from '@commonhold/kit';
 import { keyRing } from '../src';
 import { key, member, post } from './support/auth-client';
@@ -131,6 +132,14 @@ describe('signed public links', () => {
     expect(own.data.createPublicLink.link.scope).toEqual([`building:${buildingA}`]);
     const claims = await verify(own.data.createPublicLink.token, { purpose: 'vote_ballot' });
     expect(claims.scope).toEqual([`building:${buildingA}`]);
+
+    // Another building's link looks missing to this manager, and stays live.
+    const elsewhere = (await createLink(t, { purpose: 'vote_ballot', subjectId: 'y', expiresAt: inAnHour(), scope: [`building:${randomUUID()}`] })).data.createPublicLink.link;
+    const foreign = await gql(platform.gateway.url, REVOKE, { input: { linkId: elsewhere.id, idempotencyKey: key() } }, bearer(token));
+    expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.linkId' });
+    expect(await tenantRows(platform, 'identity', t, 'SELECT revoked_at FROM public_links WHERE id = $1', [elsewhere.id])).toEqual([{ revoked_at: null }]);
+    const mine = await gql(platform.gateway.url, REVOKE, { input: { linkId: own.data.createPublicLink.link.id, idempotencyKey: key() } }, bearer(token));
+    expect(mine.data.revokePublicLink.link.revokedAt).toEqual(expect.any(String));
   });
 
   it('does not let another tenant revoke a link', async () => {

@@ -98,5 +98,17 @@ describe('service accounts and API keys', () => {
     }
     const other = await platform.as(tenant())(CREATE_KEY, { input: { serviceAccountId: account.id, expiresAt: inDays(10), idempotencyKey: key() } });
     expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.serviceAccountId' });
+
+    // The building-scoped admin: keys only for accounts within its scope; the tenant-wide list is for global scope.
+    const asScoped = (q: string, v?: Record<string, unknown>) => gql(platform.gateway.url, q, v, bearer(adminToken));
+    const escalate = await asScoped(CREATE_KEY, { input: { serviceAccountId: account.id, expiresAt: inDays(10), idempotencyKey: key() } });
+    expect(escalate.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.serviceAccountId' });
+    const globalKey = (await accountWithKey(t)).apiKey;
+    const revokeGlobal = await asScoped('mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { id revokedAt } } }', { input: { apiKeyId: globalKey.id, idempotencyKey: key() } });
+    expect(revokeGlobal.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.apiKeyId' });
+    const list = await asScoped('{ serviceAccounts { edges { node { id } } } }');
+    expect(list.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'SCOPE' });
+    const stored = await tenantRows(platform, 'identity', t, 'SELECT revoked_at FROM api_keys WHERE id = $1', [globalKey.id]);
+    expect(stored).toEqual([{ revoked_at: null }]);
   });
 });

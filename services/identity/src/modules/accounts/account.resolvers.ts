@@ -6,7 +6,6 @@ import { findMembership, findUser, pageUsers, type UserRow } from './account.sto
 import { changeMembership } from './change-membership';
 import { inviteUser } from './invite-user';
 import { scopeList } from './membership';
-import { requireRole } from '../../shared/roles-required';
 
 /** Thin: GraphQL in, a use case or a store read, GraphQL out. */
 export const accountResolvers: Resolvers = {
@@ -17,7 +16,6 @@ export const accountResolvers: Resolvers = {
       return { userId: principal.userId, tenantId: principal.tenantId, roles: principal.roles, scope: scopeList(principal.scope), user };
     },
     identityUsers: (_: unknown, args: PageArgs, ctx) => {
-      requireRole(ctx.principal, ['admin'], 'identityUsers');
       return ctx.tx((m) => pageUsers(m, ctx.principal.tenantId, args));
     },
   },
@@ -32,7 +30,6 @@ export const accountResolvers: Resolvers = {
   Mutation: {
     inviteUser: async (_: unknown, { input }: { input: Record<string, unknown> & { idempotencyKey: string } }, ctx) => {
       const { principal, runtime } = ctx;
-      requireRole(principal, ['admin'], 'inviteUser');
       const config = runtime.config as IdentityConfig;
       return ctx.tx(async (m) => {
         const { userId, linkId } = await inviteUser(m, { tenantId: principal.tenantId, actor: principal.userId, actorScope: principal.scope, input });
@@ -42,7 +39,6 @@ export const accountResolvers: Resolvers = {
     },
     changeMembership: async (_: unknown, { input }: { input: Record<string, unknown> & { idempotencyKey: string } }, ctx) => {
       const { principal } = ctx;
-      requireRole(principal, ['admin'], 'changeMembership');
       return ctx.tx(async (m) => {
         const userId = await changeMembership(m, { tenantId: principal.tenantId, actor: principal.userId, actorScope: principal.scope, input });
         return { user: await findUser(m, principal.tenantId, userId) };

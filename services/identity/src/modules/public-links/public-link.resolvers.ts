@@ -1,14 +1,10 @@
 import { idempotent, isUuid, notFound, writeAudit, type Resolvers } from '@commonhold/kit';
 import type { IdentityConfig } from '../../config';
-import { requireRole } from '../../shared/roles-required';
-import { scopeList } from '../../shared/scope-rules';
+import { scopeList, scopeWithin } from '../../shared/scope-rules';
 import { keyRing } from '../signing-keys';
 import { createPublicLink } from './create-public-link';
 import { findLink, revokeLink, type PublicLinkRow } from './public-link.store';
 import { signPublicLink } from './sign-public-link';
-
-/** Staff who hand out links; auditors read only, vendors and owners receive links rather than make them. */
-const LINK_MAKERS = ['admin', 'finance', 'fundraiser', 'building_manager', 'volunteer_coordinator', 'grants_manager'];
 
 /** Thin: GraphQL in, a use case, GraphQL out. */
 export const publicLinkResolvers: Resolvers = {
@@ -18,7 +14,6 @@ export const publicLinkResolvers: Resolvers = {
   Mutation: {
     createPublicLink: (_: unknown, { input }: { input: Record<string, unknown> & { idempotencyKey: string } }, ctx) => {
       const { principal, runtime } = ctx;
-      requireRole(principal, LINK_MAKERS, 'createPublicLink');
       return ctx.tx(async (m) => {
         const id = await createPublicLink(m, { tenantId: principal.tenantId, actor: principal.userId, actorScope: principal.scope, maxDays: (runtime.config as IdentityConfig).PUBLIC_LINK_MAX_DAYS, input });
         const link = (await findLink(m, principal.tenantId, id))!;
@@ -27,11 +22,11 @@ export const publicLinkResolvers: Resolvers = {
     },
     revokePublicLink: (_: unknown, { input }: { input: { linkId: string; idempotencyKey: string } }, ctx) => {
       const { principal } = ctx;
-      requireRole(principal, LINK_MAKERS, 'revokePublicLink');
       return ctx.tx((m) =>
         idempotent(m, principal.tenantId, 'revokePublicLink', input, async () => {
           const link = isUuid(input.linkId) ? await findLink(m, principal.tenantId, input.linkId) : null;
-          if (!link || link.purpose === 'invitation') throw notFound('input.linkId', 'No such link');
+          // A link outside the caller's scope (another building's ballot) looks exactly like a missing one.
+          if (!link || link.purpose === 'invitation' || !scopeWithin(link.scope, principal.scope)) throw notFound('input.linkId', 'No such link');
           const revoked = (await revokeLink(m, principal.tenantId, link.id))!;
           await writeAudit(m, { tenantId: principal.tenantId, actor: principal.userId, action: 'public_link.revoked', entityType: 'PublicLink', entityId: link.id, before: { revokedAt: link.revokedAt }, after: { revokedAt: revoked.revokedAt } });
           return { link: revoked };

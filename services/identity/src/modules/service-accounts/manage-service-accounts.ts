@@ -40,12 +40,15 @@ export async function createApiKey(m: EntityManager, cmd: Cmd<{ serviceAccountId
   const { tenantId, input } = cmd;
   let key: string | null = null;
   const apiKeyId = await idempotent(m, tenantId, 'createApiKey', input, async () => {
-    if (!isUuid(input.serviceAccountId) || !(await findAccount(m, tenantId, input.serviceAccountId))) throw notFound('input.serviceAccountId', 'No such service account');
+    const account = isUuid(input.serviceAccountId) ? await findAccount(m, tenantId, input.serviceAccountId) : null;
+    // An account beyond the caller's own scope looks exactly like a missing one: a building-scoped
+    // admin cannot mint a key for a tenant-wide integrator.
+    if (!account || !scopeWithin(account.scope, cmd.actorScope)) throw notFound('input.serviceAccountId', 'No such service account');
     const expiresAt = apiKeyExpiry(input.expiresAt, new Date());
     const id = randomUUID();
     key = formatApiKey(tenantId, randomBytes(32).toString('base64url'));
-    await insertApiKey(m, tenantId, { id, serviceAccountId: input.serviceAccountId, keyHash: sha256(key), expiresAt, createdBy: cmd.actor });
-    await writeAudit(m, { tenantId, actor: cmd.actor, action: 'api_key.created', entityType: 'ApiKey', entityId: id, after: { serviceAccountId: input.serviceAccountId, expiresAt } });
+    await insertApiKey(m, tenantId, { id, serviceAccountId: account.id, keyHash: sha256(key), expiresAt, createdBy: cmd.actor });
+    await writeAudit(m, { tenantId, actor: cmd.actor, action: 'api_key.created', entityType: 'ApiKey', entityId: id, after: { serviceAccountId: account.id, expiresAt } });
     return id;
   });
   return { apiKeyId, key };
@@ -56,7 +59,8 @@ export function revokeApiKey(m: EntityManager, cmd: Cmd<{ apiKeyId?: unknown }>)
   const { tenantId, input } = cmd;
   return idempotent(m, tenantId, 'revokeApiKey', input, async () => {
     const key = isUuid(input.apiKeyId) ? await findApiKey(m, tenantId, input.apiKeyId) : null;
-    if (!key) throw notFound('input.apiKeyId', 'No such API key');
+    const account = key ? await findAccount(m, tenantId, key.serviceAccountId) : null;
+    if (!key || !account || !scopeWithin(account.scope, cmd.actorScope)) throw notFound('input.apiKeyId', 'No such API key');
     const revoked = (await revokeKeyRow(m, tenantId, key.id))!;
     await writeAudit(m, { tenantId, actor: cmd.actor, action: 'api_key.revoked', entityType: 'ApiKey', entityId: key.id, before: { revokedAt: key.revokedAt }, after: { revokedAt: revoked.revokedAt } });
     return key.id;

@@ -1,5 +1,4 @@
 import type { PageArgs, RequestContext, Resolvers } from '@commonhold/kit';
-import { requireRole } from '../../shared/roles-required';
 import { scopeList } from '../../shared/scope-rules';
 import { createApiKey, createServiceAccount, revokeApiKey } from './manage-service-accounts';
 import { accountKeys, findAccount, findApiKey, pageAccounts, type ServiceAccountRow } from './service-account.store';
@@ -11,7 +10,6 @@ const actor = (ctx: RequestContext) => ({ tenantId: ctx.principal.tenantId, acto
 export const serviceAccountResolvers: Resolvers = {
   Query: {
     serviceAccounts: (_: unknown, args: PageArgs, ctx) => {
-      requireRole(ctx.principal, ['admin'], 'serviceAccounts');
       return ctx.tx((m) => pageAccounts(m, ctx.principal.tenantId, args));
     },
   },
@@ -21,18 +19,15 @@ export const serviceAccountResolvers: Resolvers = {
   },
   Mutation: {
     createServiceAccount: (_: unknown, { input }: Input, ctx) => {
-      requireRole(ctx.principal, ['admin'], 'createServiceAccount');
       return ctx.tx(async (m) => ({ serviceAccount: await findAccount(m, ctx.principal.tenantId, await createServiceAccount(m, { ...actor(ctx), input })) }));
     },
     createApiKey: (_: unknown, { input }: Input, ctx) => {
-      requireRole(ctx.principal, ['admin'], 'createApiKey');
       return ctx.tx(async (m) => {
         const { apiKeyId, key } = await createApiKey(m, { ...actor(ctx), input });
         return { apiKey: await findApiKey(m, ctx.principal.tenantId, apiKeyId), key };
       });
     },
     revokeApiKey: (_: unknown, { input }: Input, ctx) => {
-      requireRole(ctx.principal, ['admin'], 'revokeApiKey');
       return ctx.tx(async (m) => ({ apiKey: await findApiKey(m, ctx.principal.tenantId, await revokeApiKey(m, { ...actor(ctx), input })) }));
     },
   },

@@ -1,5 +1,4 @@
 import { idempotent, isUuid, notFound, type PageArgs, type Resolvers } from '@commonhold/kit';
-import { requireRole } from '../../shared/roles-required';
 import { findSession, pageSessions, pageSecurityEvents, recordSecurityEvent, revokeSessions, type SessionRow } from './session.store';
 
 /** The session id of the caller's access token (`sid`), when it came from a sign-in. */
@@ -12,7 +11,6 @@ export const sessionResolvers: Resolvers = {
     // A development token's subject is no account: it has no sessions.
     mySessions: (_: unknown, args: PageArgs, ctx) => (isUuid(ctx.principal.userId) ? ctx.tx((m) => pageSessions(m, ctx.principal.tenantId, ctx.principal.userId, args)) : EMPTY),
     identitySecurityEvents: (_: unknown, args: PageArgs, ctx) => {
-      requireRole(ctx.principal, ['admin', 'auditor'], 'identitySecurityEvents');
       return ctx.tx((m) => pageSecurityEvents(m, ctx.principal.tenantId, args));
     },
   },
