@@ -2,6 +2,14 @@
 /* eslint-disable */
 
 /**
+ * A note was created in collections (the generated example event). Subject and key: the note id.
+ */
+export interface CollectionsNoteCreatedV1 {
+  noteId: string;
+  title: string;
+}
+
+/**
  * A contact (person) was created in fundraising. Subject: the contact id.
  */
 export interface FundraisingContactCreatedV1 {
@@ -149,6 +157,7 @@ export interface FundraisingRecurringAgreementChangedV1 {
 
 /** Every event type and its payload (`data`). */
 export interface EventPayloads {
+  'commonhold.collections.note.created.v1': CollectionsNoteCreatedV1;
   'commonhold.fundraising.contact.created.v1': FundraisingContactCreatedV1;
   'commonhold.fundraising.contact.erased.v1': FundraisingContactErasedV1;
   'commonhold.fundraising.contact.merged.v1': FundraisingContactMergedV1;
