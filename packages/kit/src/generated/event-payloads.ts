@@ -2,11 +2,78 @@
 /* eslint-disable */
 
 /**
- * A note was created in collections (the generated example event). Subject and key: the note id.
+ * An apartment was created in a building (shares are null until the building's share table is set). Subject: the apartment id; key: the building id, so a building's apartments keep their order.
  */
-export interface CollectionsNoteCreatedV1 {
-  noteId: string;
-  title: string;
+export interface CollectionsApartmentCreatedV1 {
+  apartmentId: string;
+  buildingId: string;
+  unit: string;
+  floor: number | null;
+  ownershipShare: number | null;
+  heatingShare: number | null;
+  otherShare: number | null;
+  paymentReference: string;
+}
+
+/**
+ * An apartment with no ledger entries was deleted. Subject: the apartment id; key: the building id.
+ */
+export interface CollectionsApartmentDeletedV1 {
+  apartmentId: string;
+  buildingId: string;
+}
+
+/**
+ * An apartment's unit, floor, payment reference or shares changed (the full new state; setting a building's share table emits one per apartment). Subject: the apartment id; key: the building id.
+ */
+export interface CollectionsApartmentUpdatedV1 {
+  apartmentId: string;
+  buildingId: string;
+  unit: string;
+  floor: number | null;
+  ownershipShare: number | null;
+  heatingShare: number | null;
+  otherShare: number | null;
+  paymentReference: string;
+}
+
+/**
+ * A building was created in collections. Subject and key: the building id. Voting, vendors and bulk-ops project buildings from these events.
+ */
+export interface CollectionsBuildingCreatedV1 {
+  buildingId: string;
+  name: string;
+  address: {
+    line1: string;
+    line2: string | null;
+    city: string;
+    postcode: string;
+    country: string;
+  };
+  currency: string;
+}
+
+/**
+ * A building without apartments was deleted. Subject and key: the building id.
+ */
+export interface CollectionsBuildingDeletedV1 {
+  buildingId: string;
+}
+
+/**
+ * A building's name, address or currency changed (the full new state). Subject and key: the building id.
+ */
+export interface CollectionsBuildingUpdatedV1 {
+  buildingId: string;
+  name: string;
+  address: {
+    line1: string;
+    line2: string | null;
+    city: string;
+    postcode: string;
+    country: string;
+  };
+  currency: string;
 }
 
 /**
@@ -157,7 +224,12 @@ export interface FundraisingRecurringAgreementChangedV1 {
 
 /** Every event type and its payload (`data`). */
 export interface EventPayloads {
-  'commonhold.collections.note.created.v1': CollectionsNoteCreatedV1;
+  'commonhold.collections.apartment.created.v1': CollectionsApartmentCreatedV1;
+  'commonhold.collections.apartment.deleted.v1': CollectionsApartmentDeletedV1;
+  'commonhold.collections.apartment.updated.v1': CollectionsApartmentUpdatedV1;
+  'commonhold.collections.building.created.v1': CollectionsBuildingCreatedV1;
+  'commonhold.collections.building.deleted.v1': CollectionsBuildingDeletedV1;
+  'commonhold.collections.building.updated.v1': CollectionsBuildingUpdatedV1;
   'commonhold.fundraising.contact.created.v1': FundraisingContactCreatedV1;
   'commonhold.fundraising.contact.erased.v1': FundraisingContactErasedV1;
   'commonhold.fundraising.contact.merged.v1': FundraisingContactMergedV1;

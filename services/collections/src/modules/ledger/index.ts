@@ -1,0 +1,2 @@
+// What other modules may import from ledger.
+export { ledgerModule } from './ledger.module';

@@ -1,4 +1,0 @@
-// What other modules may import from notes.
-export { createNote } from './create-note';
-export { noteTitle } from './note';
-export { notesModule } from './note.module';
