@@ -77,6 +77,24 @@ export interface CollectionsBuildingUpdatedV1 {
 }
 
 /**
+ * An entry was appended to an apartment's receivables ledger (charge, payment, adjustment or reversal). Amounts are signed minor units: debits positive, credits negative. Subject: the entry id; key: the apartment id, so an apartment's entries keep their order.
+ */
+export interface CollectionsLedgerEntryPostedV1 {
+  entryId: string;
+  apartmentId: string;
+  buildingId: string;
+  kind: 'charge' | 'payment' | 'adjustment' | 'reversal';
+  subtype: string;
+  amount: {
+    amountMinor: number;
+    currency: string;
+  };
+  bookedOn: string;
+  dueOn: string | null;
+  reversesId: string | null;
+}
+
+/**
  * A contact (person) was created in fundraising. Subject: the contact id.
  */
 export interface FundraisingContactCreatedV1 {
@@ -230,6 +248,7 @@ export interface EventPayloads {
   'commonhold.collections.building.created.v1': CollectionsBuildingCreatedV1;
   'commonhold.collections.building.deleted.v1': CollectionsBuildingDeletedV1;
   'commonhold.collections.building.updated.v1': CollectionsBuildingUpdatedV1;
+  'commonhold.collections.ledger-entry.posted.v1': CollectionsLedgerEntryPostedV1;
   'commonhold.fundraising.contact.created.v1': FundraisingContactCreatedV1;
   'commonhold.fundraising.contact.erased.v1': FundraisingContactErasedV1;
   'commonhold.fundraising.contact.merged.v1': FundraisingContactMergedV1;

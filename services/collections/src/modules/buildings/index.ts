@@ -4,4 +4,4 @@ export { apartmentLoader, buildingLoader } from './building.resolvers';
 export { loadApartment } from './manage-apartments';
 export { loadBuilding, type Command } from './manage-buildings';
 export { apartmentByReference, findApartments, type ApartmentRow, type BuildingRow } from './building.store';
-export { CHANNELS, type Channel } from './building';
+export { CHANNELS, optionalText, type Channel } from './building';

@@ -1,2 +1,6 @@
 // What other modules may import from ledger.
 export { ledgerModule } from './ledger.module';
+export { addDays, bucketOf, BUCKETS, calendarDate, daysBetween, position, worstBucket, type Aging, type Bucket, type LedgerEntry, type Position } from './ledger';
+export { agingRows, entriesOfApartment, AGING_SQL, type AgingRow, type EntryRow } from './ledger.store';
+export { agingOut, balanceOut } from './ledger.resolvers';
+export { post, todayUtc } from './post-entry';
