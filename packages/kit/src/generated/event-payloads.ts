@@ -95,6 +95,65 @@ export interface CollectionsLedgerEntryPostedV1 {
 }
 
 /**
+ * A promise to pay was broken: an instalment date passed with less paid than due by then. Escalation resumes at once; the manager is told (the notifications consumer is a later piece). Subject: the promise id; key: the apartment id.
+ */
+export interface CollectionsPromiseToPayBrokenV1 {
+  promiseId: string;
+  apartmentId: string;
+  buildingId: string;
+  currency: string;
+  /**
+   * @minItems 1
+   * @maxItems 12
+   */
+  instalments: {
+    dueOn: string;
+    amountMinor: number;
+  }[];
+  paidMinor: number;
+  evaluatedOn: string;
+  shortOn: string;
+}
+
+/**
+ * A promise to pay was kept: everything promised was paid. Subject: the promise id; key: the apartment id.
+ */
+export interface CollectionsPromiseToPayKeptV1 {
+  promiseId: string;
+  apartmentId: string;
+  buildingId: string;
+  currency: string;
+  /**
+   * @minItems 1
+   * @maxItems 12
+   */
+  instalments: {
+    dueOn: string;
+    amountMinor: number;
+  }[];
+  paidMinor: number;
+  evaluatedOn: string;
+}
+
+/**
+ * An owner promised to pay (one or more instalments); dunning escalation for the apartment pauses while it is active. Subject: the promise id; key: the apartment id.
+ */
+export interface CollectionsPromiseToPayMadeV1 {
+  promiseId: string;
+  apartmentId: string;
+  buildingId: string;
+  currency: string;
+  /**
+   * @minItems 1
+   * @maxItems 12
+   */
+  instalments: {
+    dueOn: string;
+    amountMinor: number;
+  }[];
+}
+
+/**
  * A contact (person) was created in fundraising. Subject: the contact id.
  */
 export interface FundraisingContactCreatedV1 {
@@ -249,6 +308,9 @@ export interface EventPayloads {
   'commonhold.collections.building.deleted.v1': CollectionsBuildingDeletedV1;
   'commonhold.collections.building.updated.v1': CollectionsBuildingUpdatedV1;
   'commonhold.collections.ledger-entry.posted.v1': CollectionsLedgerEntryPostedV1;
+  'commonhold.collections.promise-to-pay.broken.v1': CollectionsPromiseToPayBrokenV1;
+  'commonhold.collections.promise-to-pay.kept.v1': CollectionsPromiseToPayKeptV1;
+  'commonhold.collections.promise-to-pay.made.v1': CollectionsPromiseToPayMadeV1;
   'commonhold.fundraising.contact.created.v1': FundraisingContactCreatedV1;
   'commonhold.fundraising.contact.erased.v1': FundraisingContactErasedV1;
   'commonhold.fundraising.contact.merged.v1': FundraisingContactMergedV1;
