@@ -1,4 +1,4 @@
-// `npm run --silent token -- --tenant <id> --role <role> [--user <id>] [--scope global|id,id]`
+// `npm run --silent token -- --tenant <id> --role <role> [--user <id>] [--scope global|building:<uuid>,apartment:<uuid>,vendor:<uuid>]`
 // prints a JWT the embedded stack accepts (signed with the dev key made on first `npm start`).
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

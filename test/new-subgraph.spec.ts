@@ -23,7 +23,7 @@ describe('new:subgraph', () => {
     expect(JSON.parse(files['services/bulk-ops/service.json']!)).toMatchObject({ name: 'bulk-ops', port: 4030, featureFlag: 'ENABLE_BULK_OPS' });
     expect(JSON.parse(files['schemas/events/commonhold.bulk-ops.note.created.v1.json']!)).toMatchObject({ topic: 'bulk-ops.note', producer: 'bulk-ops', consumers: ['bulk-ops.note-counts'] });
     // The module shape: pure rule, entity, store, use case, resolvers, consumer, module, index.
-    for (const f of ['note.ts', 'note.entity.ts', 'note.store.ts', 'create-note.ts', 'note.resolvers.ts', 'note-created.consumer.ts', 'note.module.ts', 'index.ts', 'note.spec.ts']) {
+    for (const f of ['note.ts', 'note.entity.ts', 'note.store.ts', 'create-note.ts', 'note.resolvers.ts', 'note-created.consumer.ts', 'notes.module.ts', 'index.ts', 'note.spec.ts']) {
       expect(Object.keys(files)).toContain(`services/bulk-ops/src/modules/notes/${f}`);
     }
   });

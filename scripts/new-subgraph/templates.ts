@@ -78,7 +78,7 @@ runServiceMain(${camel}Service, ${camel}ConfigSchema).catch((err) => {
 `,
     [`services/${name}/src/service.ts`]: `import { composeModules, DateTimeScalar, KitTables1763800000000, loadSubgraphSdl, type ServiceDefinition } from '@commonhold/kit';
 import { Create${pascal}${ts} } from './migrations/${ts}-create-${name}';
-import { notesModule } from './modules/notes/note.module';
+import { notesModule } from './modules/notes/notes.module';
 
 /** The ${name} subgraph: its modules, composed; the kit does the rest. */
 export const ${camel}Service: ServiceDefinition = {
@@ -245,7 +245,7 @@ export const noteResolvers: Resolvers = {
   },
 };
 `,
-    [`services/${name}/src/modules/notes/note.module.ts`]: `import { defineModule } from '@commonhold/kit';
+    [`services/${name}/src/modules/notes/notes.module.ts`]: `import { defineModule } from '@commonhold/kit';
 import { NoteEntity } from './note.entity';
 import { noteCreatedConsumer } from './note-created.consumer';
 import { noteResolvers } from './note.resolvers';
@@ -257,20 +257,46 @@ export const notesModule = defineModule({
   consumers: () => [noteCreatedConsumer],
 });
 `,
-    [`services/${name}/src/modules/notes/index.ts`]: `// What other modules may import from notes.
+    [`services/${name}/src/modules/notes/index.ts`]: `// What other modules may import from notes (never its resolvers or wiring: service.ts imports notes.module.ts).
 export { createNote } from './create-note';
 export { noteTitle } from './note';
-export { notesModule } from './note.module';
+`,
+    [`services/${name}/test/support/index.ts`]: `// Shared support for ${name}'s tests: its factories and the GraphQL operations most specs use,
+// instead of a copy in each spec file (the generic helpers come from @commonhold/testing).
+import { idempotencyKey, ok, type As } from '@commonhold/testing/src/support';
+
+export { idempotencyKey, ok, refused, tenantName, type As } from '@commonhold/testing/src/support';
+
+export const CREATE_NOTE = \`mutation($input: Create${noteType}Input!) { create${pascal}Note(input: $input) { note { id title createdAt } } }\`;
+
+/** \`create${pascal}Note\` input; \`overrides\` replace any field. */
+export function buildNote(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { title: 'Fix the lift', idempotencyKey: idempotencyKey(), ...overrides };
+}
+
+/** Creates a note through the gateway (see \`buildNote\`); returns its id. */
+export async function createNote(as: As, overrides: Record<string, unknown> = {}): Promise<string> {
+  return (await ok(as, CREATE_NOTE, { input: buildNote(overrides) })).create${pascal}Note.note.id as string;
+}
+`,
+    [`services/${name}/test/contracts.ts`]: `// What the supergraph-wide contract tests (test/contracts/) need from ${name}: a valid input for each
+// of its mutations (idempotent replay, tenant isolation). Add one for every mutation you add.
+import type { ServiceContracts } from '@commonhold/testing/src/contracts';
+import { buildNote } from './support';
+
+export const contracts: ServiceContracts = {
+  samples: {
+    create${pascal}Note: async (_ctx, idempotencyKey) => buildNote({ idempotencyKey }),
+  },
+};
 `,
     [`services/${name}/test/${name}.e2e-spec.ts`]: `// ${name} through the gateway on real PostgreSQL and the in-process bus: the example module's
 // use case, idempotency, bad input, the event's consumer, and tenant isolation.
-import { randomUUID } from 'node:crypto';
 import { eventually } from '@commonhold/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
+import { buildNote, CREATE_NOTE, createNote, ok, refused, tenantName } from './support';
 
 let platform: TestPlatform;
-const CREATE = \`mutation($input: Create${noteType}Input!) { create${pascal}Note(input: $input) { note { id title createdAt } } }\`;
-const key = () => \`k-\${randomUUID()}\`;
 
 beforeAll(async () => {
   platform = await startTestPlatform({ transport: 'in-process', services: ['${name}'] });
@@ -279,36 +305,32 @@ afterAll(async () => platform?.stop());
 
 describe('${name} notes', () => {
   it('creates a note once under one idempotency key, reads it back, pages and counts it', async () => {
-    const acme = platform.as(\`acme-\${randomUUID()}\`);
-    const input = { title: '  Fix the lift ', idempotencyKey: key() };
-    const first = await acme(CREATE, { input });
-    expect(first.errors).toBeUndefined();
-    const note = first.data.create${pascal}Note.note;
+    const acme = platform.as(tenantName('acme'));
+    const input = buildNote({ title: '  Fix the lift ' });
+    const note = (await ok(acme, CREATE_NOTE, { input })).create${pascal}Note.note;
     expect(note.title).toBe('Fix the lift');
-    expect((await acme(CREATE, { input })).data.create${pascal}Note.note.id).toBe(note.id);
-    const conflict = await acme(CREATE, { input: { ...input, title: 'Other' } });
-    expect(conflict.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_CONFLICT');
+    expect((await ok(acme, CREATE_NOTE, { input })).create${pascal}Note.note.id).toBe(note.id);
+    expect(await refused(acme, CREATE_NOTE, { input: { ...input, title: 'Other' } })).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
 
-    expect((await acme(\`query($id: ID!) { ${camel}Note(id: $id) { id title } }\`, { id: note.id })).data.${camel}Note).toEqual({ id: note.id, title: 'Fix the lift' });
-    const page = await acme(\`{ ${camel}Notes(first: 10) { edges { node { id } } pageInfo { hasNextPage } } }\`);
-    expect(page.data.${camel}Notes).toEqual({ edges: [{ node: { id: note.id } }], pageInfo: { hasNextPage: false } });
+    expect((await ok(acme, \`query($id: ID!) { ${camel}Note(id: $id) { id title } }\`, { id: note.id })).${camel}Note).toEqual({ id: note.id, title: 'Fix the lift' });
+    const page = await ok(acme, \`{ ${camel}Notes(first: 10) { edges { node { id } } pageInfo { hasNextPage } } }\`);
+    expect(page.${camel}Notes).toEqual({ edges: [{ node: { id: note.id } }], pageInfo: { hasNextPage: false } });
     // The consumer counted it from the event, once.
     await eventually(async () => (await acme('{ ${camel}NoteCount }')).data?.${camel}NoteCount === 1);
   });
 
   it('refuses a blank title naming the field, writing nothing', async () => {
-    const acme = platform.as(\`acme-\${randomUUID()}\`);
-    const r = await acme(CREATE, { input: { title: '   ', idempotencyKey: key() } });
-    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
-    expect((await acme(\`{ ${camel}Notes(first: 10) { edges { node { id } } } }\`)).data.${camel}Notes.edges).toEqual([]);
+    const acme = platform.as(tenantName('acme'));
+    expect(await refused(acme, CREATE_NOTE, { input: buildNote({ title: '   ' }) })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+    expect((await ok(acme, \`{ ${camel}Notes(first: 10) { edges { node { id } } } }\`)).${camel}Notes.edges).toEqual([]);
   });
 
   it('does not return another tenant’s note', async () => {
-    const acme = platform.as(\`acme-\${randomUUID()}\`);
-    const bravo = platform.as(\`bravo-\${randomUUID()}\`);
-    const id = (await acme(CREATE, { input: { title: 'Private', idempotencyKey: key() } })).data.create${pascal}Note.note.id;
-    expect((await bravo(\`query($id: ID!) { ${camel}Note(id: $id) { id } }\`, { id })).data.${camel}Note).toBeNull();
-    expect((await bravo(\`{ ${camel}Notes(first: 10) { edges { node { id } } } }\`)).data.${camel}Notes.edges).toEqual([]);
+    const acme = platform.as(tenantName('acme'));
+    const bravo = platform.as(tenantName('bravo'));
+    const id = await createNote(acme, { title: 'Private' });
+    expect((await ok(bravo, \`query($id: ID!) { ${camel}Note(id: $id) { id } }\`, { id })).${camel}Note).toBeNull();
+    expect((await ok(bravo, \`{ ${camel}Notes(first: 10) { edges { node { id } } } }\`)).${camel}Notes.edges).toEqual([]);
   });
 });
 `,

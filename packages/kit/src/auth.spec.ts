@@ -51,9 +51,11 @@ describe('createTokenVerifier', () => {
     expect(a.d).toBeDefined();
   });
 
+  const B1 = 'building:00000000-0000-4000-8000-0000000000b1';
+  const A2 = 'apartment:00000000-0000-4000-8000-0000000000a2';
   it('accepts a valid token and returns the principal', async () => {
-    const token = await signToken(priv, { tenantId: 'tenant-a', userId: 'u-1', roles: ['fundraiser'], scope: ['building-1', 'apartment-2'] });
-    await expect(sut(`Bearer ${token}`)).resolves.toEqual({ userId: 'u-1', tenantId: 'tenant-a', roles: ['fundraiser'], scope: ['building-1', 'apartment-2'] });
+    const token = await signToken(priv, { tenantId: 'tenant-a', userId: 'u-1', roles: ['fundraiser'], scope: [B1, A2] });
+    await expect(sut(`Bearer ${token}`)).resolves.toEqual({ userId: 'u-1', tenantId: 'tenant-a', roles: ['fundraiser'], scope: [B1, A2] });
   });
 
   it('applies defaults: sub from the tenant, admin role, global scope', async () => {
@@ -90,6 +92,9 @@ describe('createTokenVerifier', () => {
     ['over-long tid', async () => `Bearer ${await rawToken(priv, { sub: 'u', tid: 'x'.repeat(65) })}`, /sub\/tid/],
     ['missing sub', async () => `Bearer ${await rawToken(priv, { tid: 't1' })}`, /sub\/tid/],
     ['bad scope claim', async () => `Bearer ${await rawToken(priv, { sub: 'u', tid: 't1', scope: 'everything' })}`, /sub\/tid/],
+    ['untyped scope entry (a bare id)', async () => `Bearer ${await rawToken(priv, { sub: 'u', tid: 't1', scope: ['building-1'] })}`, /sub\/tid/],
+    ['scope entry of an unknown kind', async () => `Bearer ${await rawToken(priv, { sub: 'u', tid: 't1', scope: ['tenant:00000000-0000-4000-8000-000000000001'] })}`, /sub\/tid/],
+    ['empty scope list (use global)', async () => `Bearer ${await rawToken(priv, { sub: 'u', tid: 't1', scope: [] })}`, /sub\/tid/],
     ['no Bearer prefix', async () => signToken(priv, { tenantId: 't1' }), /valid bearer token is required/],
     ['another scheme', async () => `Basic ${await signToken(priv, { tenantId: 't1' })}`, /valid bearer token is required/],
     ['no header', async () => undefined, /valid bearer token is required/],

@@ -2,21 +2,22 @@ import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { unauthenticated } from './errors';
+import { isScopeClaim, type ScopeClaim } from './scope';
 
 /** Who is calling: from the JWT claims `sub`, `tid`, `roles`, `scope` (ARCHITECTURE §3). */
 export interface Principal {
   userId: string;
   tenantId: string;
   roles: string[];
-  /** `global`, or the building/apartment ids the caller may touch. */
-  scope: 'global' | string[];
+  /** `global`, or typed `building:<uuid>` / `apartment:<uuid>` / `vendor:<uuid>` entries (scope.ts). */
+  scope: ScopeClaim;
 }
 
 const claimsSchema = z.object({
   sub: z.string().min(1),
   tid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'tenant id must be 1-64 of [A-Za-z0-9_-]'),
   roles: z.array(z.string()).default([]),
-  scope: z.union([z.literal('global'), z.array(z.string())]).default('global'),
+  scope: z.custom<ScopeClaim>(isScopeClaim, 'scope entries are building:<uuid>, apartment:<uuid> or vendor:<uuid>').default('global'),
 });
 
 export interface VerifierOptions {
@@ -66,7 +67,7 @@ export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
       throw unauthenticated('The bearer token is invalid or expired');
     }
     const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) throw unauthenticated('The bearer token lacks valid sub/tid claims');
+    if (!claims.success) throw unauthenticated('The bearer token lacks valid sub/tid/roles/scope claims');
     const principal: Principal = { userId: claims.data.sub, tenantId: claims.data.tid, roles: claims.data.roles, scope: claims.data.scope };
     if (ttl > 0) {
       const until = Math.min(now + ttl, typeof payload.exp === 'number' ? payload.exp * 1000 : now + ttl);

@@ -1,5 +1,6 @@
 import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
 import { Client, types } from 'pg';
+import { GLOBAL_SCOPE, scopeSettings, type AccessScope } from './scope';
 
 // `date` columns stay `YYYY-MM-DD` strings: pg would otherwise build a Date at local midnight.
 types.setTypeParser(types.builtins.DATE, (v: string) => v);
@@ -57,19 +58,27 @@ const sqlState = (err: unknown): string | undefined =>
   (err as { driverError?: { code?: string } })?.driverError?.code ?? (err as { code?: string })?.code;
 
 /**
- * Runs `fn` in one transaction whose `app.tenant_id` is set, so row-level security hides every
- * other tenant's rows even if a query forgets its filter. A transaction PostgreSQL aborts as a
+ * Runs `fn` in one transaction whose `app.tenant_id` (and the caller's scope, `app.scope*`, see
+ * scope.ts) is set, so row-level security hides every other tenant's rows, and rows outside the
+ * caller's buildings/apartments/vendor, even if a query forgets its filter. A transaction PostgreSQL aborts as a
  * deadlock victim or a serialization failure is run again from the start (up to `attempts` times,
  * with a short random pause): everything it did was rolled back, so the retry is safe, and the
  * caller sees an answer instead of an internal error. `fn` must keep side effects inside the
  * transaction (or idempotent), as every use here does.
  */
-export async function withTenant<T>(ds: DataSource, tenantId: string, fn: (m: EntityManager) => Promise<T>, attempts = 4): Promise<T> {
+export async function withTenant<T>(ds: DataSource, who: string | { tenantId: string; scope: AccessScope }, fn: (m: EntityManager) => Promise<T>, attempts = 4): Promise<T> {
+  const tenantId = typeof who === 'string' ? who : who.tenantId;
   if (!tenantId) throw new Error('withTenant needs a tenant id');
+  // A bare tenant id is the platform acting for the tenant (consumers, jobs): global scope.
+  const s = scopeSettings(typeof who === 'string' ? GLOBAL_SCOPE : who.scope);
   for (let attempt = 1; ; attempt++) {
     try {
       return await ds.transaction(async (m) => {
-        await m.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+        await m.query(
+          `SELECT set_config('app.tenant_id', $1, true), set_config('app.scope', $2, true), set_config('app.scope_buildings', $3, true),
+                  set_config('app.scope_apartments', $4, true), set_config('app.scope_vendors', $5, true)`,
+          [tenantId, s['app.scope'], s['app.scope_buildings'], s['app.scope_apartments'], s['app.scope_vendors']],
+        );
         const scope = requestScope.getStore();
         if (scope) scope.tenantId = tenantId;
         return fn(m);

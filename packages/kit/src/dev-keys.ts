@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import type { ScopeClaim } from './scope';
 
 /**
  * The embedded default's signing key: created on first start under `dir`, kept across restarts.
@@ -25,7 +26,7 @@ export interface TokenClaims {
   tenantId: string;
   userId?: string;
   roles?: string[];
-  scope?: 'global' | string[];
+  scope?: ScopeClaim;
   issuer?: string;
   audience?: string;
   expiresIn?: string;

@@ -10,3 +10,4 @@ export * from './validation';
 export * from './pagination';
 export * from './event-builders';
 export * from './csv-safe';
+export * from './scope';

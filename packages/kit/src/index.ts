@@ -44,3 +44,4 @@ export * from './front-door';
 export * from './subgraph-defence';
 export * from './csv-safe';
 export * from './input-hygiene';
+export * from './scope';

@@ -16,6 +16,7 @@ import { serviceFeatureFlag } from './registry';
 import { requireFeature } from './flags';
 import { startConsumer, type ConsumerDefinition } from './consumer';
 import { createDataSource, migrationsApplied, withTenant } from './db';
+import { accessScope } from './scope';
 import { formatError } from './errors';
 import type { EventRegistry } from './event-registry';
 import { createLogger, type Logger } from './logger';
@@ -207,11 +208,12 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
           scope.userId = principal.userId;
         }
         const loaders = new Map<string, unknown>();
+        const who = { tenantId: principal.tenantId, scope: accessScope(principal.scope) };
         return {
           principal,
           requestId,
           log: log.child({ requestId, tenantId: principal.tenantId }),
-          tx: (fn) => withTenant(ds, principal.tenantId, fn),
+          tx: (fn) => withTenant(ds, who, fn),
           loader: <T>(name: string, make: () => T) => {
             if (!loaders.has(name)) loaders.set(name, make());
             return loaders.get(name) as T;

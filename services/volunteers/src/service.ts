@@ -1,16 +1,18 @@
-import { KitTables1763800000000, loadSubgraphSdl, type ServiceDefinition } from '@commonhold/kit';
-import { KnownContactEntity } from './entities/known-contact.entity';
-import { VolunteerProfileEntity } from './entities/volunteer-profile.entity';
-import { contactProjectionConsumer } from './events/contact-created.consumer';
-import { resolvers } from './graphql/resolvers';
+import { composeModules, DateTimeScalar, KitTables1763800000000, loadSubgraphSdl, type ServiceDefinition, type ServiceModule } from '@commonhold/kit';
 import { CreateVolunteers1763800000200 } from './migrations/1763800000200-create-volunteers';
 import { ContactErasure1764900000100 } from './migrations/1764900000100-contact-erasure';
+import { contactsModule } from './modules/contacts/contacts.module';
+import { profilesModule } from './modules/profiles/profiles.module';
+
+/** Every module of the subgraph; its SDL is `schemas/subgraphs/volunteers.graphql`. */
+export const volunteersModules: ServiceModule[] = [contactsModule, profilesModule];
 
 export const volunteersService: ServiceDefinition = {
   name: 'volunteers',
   typeDefs: loadSubgraphSdl('volunteers'),
-  resolvers,
-  entities: [KnownContactEntity, VolunteerProfileEntity],
-  migrations: [KitTables1763800000000, CreateVolunteers1763800000200, ContactErasure1764900000100],
-  consumers: () => [contactProjectionConsumer],
+  ...composeModules(volunteersModules, {
+    resolvers: [{ DateTime: DateTimeScalar }],
+    // The tables predate the modules: one migration created both, so they stay at the service level.
+    migrations: [KitTables1763800000000, CreateVolunteers1763800000200, ContactErasure1764900000100],
+  }),
 };

@@ -1,16 +1,11 @@
-// Shared support for fundraising's e2e tests: factories, idempotency keys and the GraphQL
-// operations most specs use, instead of a copy in each spec file.
+// Shared support for fundraising's e2e tests: its factories and the GraphQL operations most specs
+// use, instead of a copy in each spec file (the generic helpers come from @commonhold/testing).
 import { randomUUID } from 'node:crypto';
-import { withTenant } from '@commonhold/kit';
 import type { TestPlatform } from '@commonhold/testing/src/platform';
+import { idempotencyKey, ok, tenantRows as rowsOf, type As } from '@commonhold/testing/src/support';
 
-/** A caller of the gateway with one tenant's token (`platform.as(tenant)`). */
-export type As = ReturnType<TestPlatform['as']>;
+export { idempotencyKey, ok, refused, tenantName, type As } from '@commonhold/testing/src/support';
 
-/** A fresh idempotency key (every mutation takes one). */
-export const idempotencyKey = () => `k-${randomUUID()}`;
-/** A tenant id unique to this run, so specs never see each other's rows. */
-export const tenantName = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
 export const uniqueEmail = () => `${randomUUID()}@example.org`;
 export const GBP = (amountMinor: number) => ({ amountMinor, currency: 'GBP' });
 /** A valid UK address (the postcode is normalised to `SW1A 2AA`). */
@@ -30,13 +25,6 @@ export function buildGift(contactId: string, overrides: Record<string, unknown> 
   return { contactId, amount: GBP(2500), receivedAt: '2026-06-01T10:00:00Z', idempotencyKey: idempotencyKey(), ...overrides };
 }
 
-/** Runs an operation and expects no GraphQL error; returns `data`. */
-export async function ok<T = any>(as: As, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const r = await as(query, variables);
-  expect(r.errors).toBeUndefined();
-  return r.data as T;
-}
-
 /** Creates a contact through the gateway (see `buildContact`); returns its id. */
 export async function createContact(as: As, overrides: Record<string, unknown> = {}): Promise<string> {
   return (await ok(as, CREATE_CONTACT, { input: buildContact(overrides) })).createContact.contact.id as string;
@@ -49,5 +37,5 @@ export async function recordGift(as: As, contactId: string, overrides: Record<st
 
 /** Rows of a tenant's tables as the fundraising service sees them (RLS applies). */
 export function tenantRows(platform: TestPlatform, tenant: string, sql: string, params: unknown[] = []): Promise<Record<string, any>[]> {
-  return withTenant(platform.services.fundraising!.runtime.ds, tenant, (m) => m.query(sql, params)) as Promise<Record<string, any>[]>;
+  return rowsOf(platform, 'fundraising', tenant, sql, params);
 }

@@ -1,0 +1,22 @@
+import DataLoader from 'dataloader';
+import type { RequestContext, Resolvers } from '@commonhold/kit';
+import type { VolunteerProfileRow } from './volunteer-profile.entity';
+import { profilesByContact } from './volunteer-profile.store';
+import { registerVolunteer } from './register-volunteer';
+
+const profileLoader = (ctx: RequestContext) =>
+  ctx.loader('profile', () => new DataLoader<string, VolunteerProfileRow | null>((ids) => ctx.tx((m) => profilesByContact(m, ids))));
+
+export const profilesResolvers: Resolvers = {
+  Mutation: {
+    registerVolunteer: async (_: unknown, { input }: { input: { contactId: string; idempotencyKey: string } }, ctx: RequestContext) => {
+      const { contactId } = await ctx.tx((m) => registerVolunteer(m, { tenantId: ctx.principal.tenantId, actor: ctx.principal.userId, input }));
+      return { volunteerProfile: await profileLoader(ctx).load(contactId) };
+    },
+  },
+  Contact: {
+    // Volunteers owns only the extension: any contact id resolves, its profile may be null.
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    volunteerProfile: (c: { id: string }, _: unknown, ctx: RequestContext) => profileLoader(ctx).load(c.id),
+  },
+};
