@@ -6,6 +6,8 @@ export interface TestPlatform extends RunningPlatform {
   token: (tenantId: string) => Promise<string>;
   /** Calls the gateway as `tenantId`. */
   as: (tenantId: string) => <T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<GqlResult<T>>;
+  /** A token for `tenantId` with other claims (roles, scope, user). */
+  tokenWith: (tenantId: string, claims: { userId?: string; roles?: string[]; scope?: 'global' | string[] }) => Promise<string>;
   /** Calls the gateway as `tenantId` with other claims (roles, scope, user). */
   asWith: (tenantId: string, claims: { userId?: string; roles?: string[]; scope?: 'global' | string[] }) => <T = any>(query: string, variables?: Record<string, unknown>) => Promise<GqlResult<T>>;
 }
@@ -47,6 +49,7 @@ export async function startTestPlatform(opts: {
     prefix,
     token,
     as: (tenantId) => async (query, variables, headers = {}) => gql(platform.gateway.url, query, variables, { ...bearer(await token(tenantId)), ...headers }),
+    tokenWith: (tenantId, claims) => keys.token(tenantId, { userId: `user-of-${tenantId}`, ...claims }),
     asWith: (tenantId, claims) => {
       const signed = keys.token(tenantId, { userId: `user-of-${tenantId}`, ...claims });
       return async (query, variables) => gql(platform.gateway.url, query, variables, bearer(await signed));

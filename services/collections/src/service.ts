@@ -1,8 +1,8 @@
 import { composeModules, KitTables1763800000000, loadSubgraphSdl, type ServiceDefinition } from '@commonhold/kit';
-import { buildingsModule } from './modules/buildings';
-import { dunningModule } from './modules/dunning';
-import { ledgerModule } from './modules/ledger';
-import { promisesModule } from './modules/promises';
+import { buildingsModule } from './modules/buildings/building.module';
+import { dunningModule } from './modules/dunning/dunning.module';
+import { ledgerModule } from './modules/ledger/ledger.module';
+import { promisesModule } from './modules/promises/promise.module';
 import { coreResolvers } from './shared/core.resolvers';
 
 /** The collections subgraph: its modules, composed; the kit does the rest. */

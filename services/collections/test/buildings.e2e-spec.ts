@@ -2,6 +2,7 @@
 // idempotency, events, GDPR erasure, permissions and tenant isolation.
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@commonhold/testing';
+import { tenantRows } from '@commonhold/testing/src/support';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
 import { buildBuildingInput, CREATE_APARTMENT, CREATE_BUILDING, errorOf, givenBuilding, key, ok, SET_SHARES } from './support/collections';
 
@@ -88,11 +89,7 @@ describe('buildings and apartments', () => {
     const audit = ok(await acme<any>(`query($id: ID!) { collectionsAuditEvents(entityId: $id) { edges { node { action after } } } }`, { id: party.id })).collectionsAuditEvents.edges;
     expect(audit.map((e: any) => e.node.action)).toEqual(['party.added', 'party.erased']);
     expect(JSON.stringify(audit)).not.toMatch(/ada@example\.org|Ada|7700/);
-    // Read as the table owner's pool would not pass RLS; the app role sees rows only inside a tenant transaction.
-    const rows = await platform.services.collections!.runtime.ds.transaction(async (m) => {
-      await m.query(`SELECT set_config('app.tenant_id', $1, true)`, [acmeId]);
-      return m.query(`SELECT name, email, phone FROM apartment_parties WHERE id = $1`, [party.id]);
-    });
+    const rows = await tenantRows(platform, 'collections', acmeId, `SELECT name, email, phone FROM apartment_parties WHERE id = $1`, [party.id]);
     expect(rows).toEqual([{ name: null, email: null, phone: null }]);
     const update = await acme(`mutation($input: UpdateApartmentPartyInput!) { updateApartmentParty(input: $input) { party { id } } }`, { input: { id: party.id, name: 'Back', idempotencyKey: key() } });
     expect(errorOf(update).code).toBe('CONFLICT');

@@ -3,6 +3,7 @@
 // the gateway on real PostgreSQL; permissions and tenant isolation.
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@commonhold/testing';
+import { tenantRows } from '@commonhold/testing/src/support';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
 import { errorOf, givenBuilding, key, ok, type Caller } from './support/collections';
 
@@ -155,10 +156,7 @@ describe('promises to pay', () => {
     expect(ok(await acme<any>(EVALUATE, { input: { idempotencyKey: key() } })).evaluatePromisesToPay).toEqual({ kept: 0, broken: 0, active: 1 });
     ok(await pay(acme, apt, 5_000));
     // Time passes: the instalment fell due yesterday (the arrangement moves the date back, as a clock would move forward).
-    await platform.services.collections!.runtime.ds.transaction(async (m) => {
-      await m.query(`SELECT set_config('app.tenant_id', $1, true)`, [id]);
-      await m.query(`UPDATE promises_to_pay SET instalments = jsonb_set(instalments, '{0,dueOn}', to_jsonb($2::text)) WHERE id = $1`, [promise.id, day(-1)]);
-    });
+    await tenantRows(platform, 'collections', id, `UPDATE promises_to_pay SET instalments = jsonb_set(instalments, '{0,dueOn}', to_jsonb($2::text)) WHERE id = $1`, [promise.id, day(-1)]);
     // The payment's own evaluation may run before or after the move; either way the explicit one decides.
     const bravo = platform.as(tenant());
     expect(ok(await bravo<any>(EVALUATE, { input: { idempotencyKey: key() } })).evaluatePromisesToPay).toEqual({ kept: 0, broken: 0, active: 0 });

@@ -2,6 +2,7 @@
 // first, adjustments, reversals, the database refusing edits, balances and aging, statements, the
 // debt report, bank statement import with the office's queue, audit with trace ids, and tenants.
 import { randomUUID } from 'node:crypto';
+import { withTenant } from '@commonhold/kit';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
 import { position, type LedgerEntry } from '../src/modules/ledger';
 import { agingRows } from '../src/modules/ledger';
@@ -31,12 +32,9 @@ const charge = (call: Caller, apartmentId: string, amountMinor: number, dueOn: s
 const pay = (call: Caller, apartmentId: string, amountMinor: number, bookedOn: string) =>
   call<any>(PAY, { input: { apartmentId, amount: gbp(amountMinor), bookedOn, idempotencyKey: key() } });
 
-/** Runs SQL as the service's app role inside a tenant transaction (RLS applies). */
+/** Runs SQL as the service's app role inside a tenant transaction of global scope (RLS applies). */
 const asTenant = <T>(tenantId: string, fn: (q: (sql: string, p?: unknown[]) => Promise<any>) => Promise<T>) =>
-  platform.services.collections!.runtime.ds.transaction(async (m) => {
-    await m.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
-    return fn((sql, p) => m.query(sql, p));
-  });
+  withTenant(platform.services.collections!.runtime.ds, tenantId, (m) => fn((sql, p) => m.query(sql, p)));
 
 describe('charges, payments and allocation', () => {
   it('allocates a payment to the oldest open charge first and ages the rest', async () => {

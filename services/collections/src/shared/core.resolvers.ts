@@ -1,5 +1,5 @@
 import { DateScalar, DateTimeScalar, keysetPage, SafeIntScalar, type AuditRow, type RequestContext, type Resolvers } from '@commonhold/kit';
-import { can, requirePermission } from './access';
+import { can, requireGlobalScope, requirePermission } from './access';
 
 /** The caller as a command's first fields. */
 export const who = (ctx: RequestContext) => ({ tenantId: ctx.principal.tenantId, actor: ctx.principal.userId });
@@ -12,6 +12,7 @@ export const coreResolvers: Resolvers = {
   Query: {
     collectionsAuditEvents: (_: unknown, args: { entityId: string; first?: number; after?: string }, ctx: RequestContext) => {
       if (!can(ctx.principal, 'collections.ledger')) requirePermission(ctx.principal, 'collections.manage');
+      requireGlobalScope(ctx.principal, 'The audit trail');
       return keysetPage(args, { shape: ['int'], cursorOf: (r: { id: string }) => [Number(r.id)] }, async ({ after, take }) => {
         const rows: AuditRow[] = await ctx.tx((m) =>
           m.query(`SELECT * FROM audit_events WHERE tenant_id = $1 AND entity_id = $2 AND id > $3 ORDER BY id LIMIT $4`, [ctx.principal.tenantId, args.entityId, after?.[0] ?? 0, take]),

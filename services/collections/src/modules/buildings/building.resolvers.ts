@@ -1,7 +1,8 @@
-import { byIdLoader, groupLoader, isUuid, type PageArgs, type RequestContext, type Resolvers } from '@commonhold/kit';
-import { requirePermission } from '../../shared/access';
+import { groupLoader, isUuid, type PageArgs, type RequestContext, type Resolvers } from '@commonhold/kit';
+import { requireGlobalScope, requirePermission } from '../../shared/access';
 import { who } from '../../shared/core.resolvers';
 import { sharesComplete } from './building';
+import { apartmentLoader, buildingLoader } from './building.loaders';
 import {
   buildingShareTotals,
   findApartments,
@@ -21,8 +22,6 @@ import { createBuilding, deleteBuilding, updateBuilding } from './manage-buildin
 type Ctx = RequestContext;
 type Input = { input: Record<string, any> & { idempotencyKey: string } };
 
-export const buildingLoader = (ctx: Ctx) => byIdLoader<BuildingRow>(ctx, 'buildings', (m, ids) => findBuildings(m, ctx.principal.tenantId, ids));
-export const apartmentLoader = (ctx: Ctx) => byIdLoader<ApartmentRow>(ctx, 'apartments', (m, ids) => findApartments(m, ctx.principal.tenantId, ids));
 const partiesLoader = (ctx: Ctx) => groupLoader<PartyRow>(ctx, 'parties', (p) => p.apartmentId, (m, ids) => partiesOfApartments(m, ctx.principal.tenantId, ids));
 const sharesLoader = (ctx: Ctx) =>
   groupLoader<{ buildingId: string; shares: (number | null)[] }>(ctx, 'building-shares', (r) => r.buildingId, (m, ids) => buildingShareTotals(m, ctx.principal.tenantId, ids));
@@ -68,6 +67,7 @@ export const buildingResolvers: Resolvers = {
   Mutation: {
     createBuilding: async (_: unknown, { input }: Input, ctx: Ctx) => {
       manage(ctx);
+      requireGlobalScope(ctx.principal, 'Creating a building');
       const id = await ctx.tx((m) => createBuilding(m, ctx.runtime.registry, { ...who(ctx), input }));
       return withBuilding(ctx, id);
     },

@@ -1,9 +1,14 @@
-import { sqlMigration, tenantRlsSql } from '@commonhold/kit';
+import { scopeRlsSql, sqlMigration, tenantRlsSql } from '@commonhold/kit';
+
+const GLOBAL = `current_setting('app.scope', true) = 'global'`;
+const inList = (col: string, setting: string) => `${col}::text = ANY(string_to_array(NULLIF(current_setting('${setting}', true), ''), ','))`;
 
 /**
  * Buildings, apartments (with their ownership/heating/other shares in thousandths) and the people
  * attached to an apartment. `building_id` is copied onto every row below a building so that row-level
- * security can fence rows by building scope without joins.
+ * security can fence rows by building scope without joins. Scope fencing (restrictive policies beside
+ * the tenant ones): a building-scoped caller reaches its buildings and everything in them; an
+ * apartment-scoped caller its apartments, their parties, and (read only) the buildings they are in.
  */
 export const CreateBuildings1796495271123 = sqlMigration(
   'CreateBuildings1796495271123',
@@ -41,6 +46,11 @@ export const CreateBuildings1796495271123 = sqlMigration(
     'CREATE UNIQUE INDEX apartments_reference ON apartments (tenant_id, payment_reference)',
     'CREATE INDEX apartments_page ON apartments (tenant_id, building_id, created_at DESC, id DESC)',
     ...tenantRlsSql('apartments'),
+    ...scopeRlsSql('apartments', { building: 'building_id', apartment: 'id' }),
+    // Not scopeRlsSql: an owner may read (never write) the building of its apartment.
+    `CREATE POLICY buildings_scope ON buildings AS RESTRICTIVE
+       USING (${GLOBAL} OR ${inList('id', 'app.scope_buildings')} OR id IN (SELECT a.building_id FROM apartments a WHERE ${inList('a.id', 'app.scope_apartments')}))
+       WITH CHECK (${GLOBAL} OR ${inList('id', 'app.scope_buildings')})`,
     `CREATE TABLE apartment_parties (
       id uuid PRIMARY KEY,
       tenant_id text NOT NULL,
@@ -63,6 +73,7 @@ export const CreateBuildings1796495271123 = sqlMigration(
     )`,
     'CREATE INDEX apartment_parties_apartment ON apartment_parties (tenant_id, apartment_id, created_at, id)',
     ...tenantRlsSql('apartment_parties'),
+    ...scopeRlsSql('apartment_parties', { building: 'building_id', apartment: 'apartment_id' }),
   ],
   ['DROP TABLE apartment_parties', 'DROP TABLE apartments', 'DROP TABLE buildings'],
 );

@@ -1,5 +1,9 @@
 import { sqlMigration, tenantRlsSql } from '@commonhold/kit';
 
+const GLOBAL = `current_setting('app.scope', true) = 'global'`;
+const inList = (col: string, setting: string) => `${col}::text = ANY(string_to_array(NULLIF(current_setting('${setting}', true), ''), ','))`;
+const inScope = `${GLOBAL} OR ${inList('building_id', 'app.scope_buildings')} OR ${inList('apartment_id', 'app.scope_apartments')}`;
+
 /**
  * Dunning policies, versioned: every change appends a version (a removed override is a version
  * without a document), so a run records the exact version it used. `building_id` is set for
@@ -25,6 +29,9 @@ export const CreateDunning1796495271300 = sqlMigration(
     `CREATE UNIQUE INDEX dunning_policies_version ON dunning_policies (tenant_id, scope, COALESCE(apartment_id, building_id), version)`,
     `CREATE UNIQUE INDEX dunning_policies_tenant_version ON dunning_policies (tenant_id, version) WHERE scope = 'tenant'`,
     ...tenantRlsSql('dunning_policies'),
+    // Everyone in the tenant reads the tenant default, and an owner its building's override (they decide
+    // its dunning); writes stay within the caller's scope (the default: the office only).
+    `CREATE POLICY dunning_policies_scope ON dunning_policies AS RESTRICTIVE USING (${inScope} OR scope = 'tenant' OR building_id IN (SELECT a.building_id FROM apartments a WHERE ${inList('a.id', 'app.scope_apartments')})) WITH CHECK (${inScope})`,
     `CREATE FUNCTION dunning_policies_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
        RAISE EXCEPTION 'dunning policy versions are append-only: % refused', TG_OP USING ERRCODE = 'restrict_violation';

@@ -2,7 +2,7 @@ import { byIdLoader, isUuid, money, type PageArgs, type RequestContext, type Res
 import { apartmentLoader, buildingLoader, loadApartment, loadBuilding } from '../buildings';
 import { agingRows, balanceOut, calendarDate, todayUtc } from '../ledger';
 import { activePromise } from '../promises';
-import { requirePermission } from '../../shared/access';
+import { requireGlobalScope, requirePermission } from '../../shared/access';
 import { who } from '../../shared/core.resolvers';
 import { candidatePolicies, currentVersion, findPolicy, pageVersions, type PolicyRow } from './dunning.store';
 import { effectivePolicy, lateFeesDue, nextStep } from './policy';
@@ -81,6 +81,7 @@ export const dunningResolvers: Resolvers = {
   Mutation: {
     setDunningPolicy: async (_: unknown, { input }: Input, ctx: Ctx) => {
       requirePermission(ctx.principal, 'collections.policy');
+      if (String(input.scope).toUpperCase() === 'TENANT') requireGlobalScope(ctx.principal, 'The tenant’s default policy');
       const id = await ctx.tx((m) => setDunningPolicy(m, { ...who(ctx), input }));
       return { policy: await policyLoader(ctx).load(id) };
     },

@@ -1,4 +1,4 @@
-import { sqlMigration, tenantRlsSql } from '@commonhold/kit';
+import { scopeRlsSql, sqlMigration, tenantRlsSql } from '@commonhold/kit';
 
 /**
  * The receivables ledger: append-only entries per apartment. Signed amounts in minor units:
@@ -6,6 +6,7 @@ import { sqlMigration, tenantRlsSql } from '@commonhold/kit';
  * reversal the negation of the entry it reverses. A trigger refuses UPDATE, DELETE and TRUNCATE, so
  * not even a bug or a hand-typed query edits history in place.
  * Bank statements and their lines (the unmatched ones are the office's queue) sit beside it.
+ * Rows are fenced by building and apartment scope like the apartments they belong to.
  */
 export const CreateLedger1796495271200 = sqlMigration(
   'CreateLedger1796495271200',
@@ -37,6 +38,7 @@ export const CreateLedger1796495271200 = sqlMigration(
     'CREATE INDEX ledger_entries_building ON ledger_entries (tenant_id, building_id, apartment_id)',
     'CREATE UNIQUE INDEX ledger_entries_source ON ledger_entries (tenant_id, source, source_ref) WHERE source_ref IS NOT NULL',
     ...tenantRlsSql('ledger_entries'),
+    ...scopeRlsSql('ledger_entries', { building: 'building_id', apartment: 'apartment_id' }),
     `CREATE FUNCTION ledger_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
        RAISE EXCEPTION 'ledger entries are append-only: % refused (post an adjustment or a reversal)', TG_OP USING ERRCODE = 'restrict_violation';
@@ -56,6 +58,8 @@ export const CreateLedger1796495271200 = sqlMigration(
       UNIQUE (tenant_id, file_sha256)
     )`,
     ...tenantRlsSql('bank_statements'),
+    // A statement spans buildings: only the office (global scope) imports and sees them.
+    ...scopeRlsSql('bank_statements', {}),
     `CREATE TABLE bank_lines (
       id uuid PRIMARY KEY,
       tenant_id text NOT NULL,
@@ -79,6 +83,8 @@ export const CreateLedger1796495271200 = sqlMigration(
     'CREATE INDEX bank_lines_queue ON bank_lines (tenant_id, status, created_at DESC, id DESC)',
     'CREATE UNIQUE INDEX bank_lines_tx ON bank_lines (tenant_id, bank_tx_id) WHERE bank_tx_id IS NOT NULL AND status <> \'duplicate\'',
     ...tenantRlsSql('bank_lines'),
+    // Matched lines are visible in their building's scope; the unmatched queue only to the office.
+    ...scopeRlsSql('bank_lines', { building: 'building_id', apartment: 'apartment_id' }),
   ],
   ['DROP TABLE bank_lines', 'DROP TABLE bank_statements', 'DROP TABLE ledger_entries', 'DROP FUNCTION ledger_entries_append_only()'],
 );

@@ -1,8 +1,9 @@
 import { AppError, byIdLoader, groupLoader, isUuid, money, type PageArgs, type RequestContext, type Resolvers } from '@commonhold/kit';
 import { apartmentLoader, buildingLoader, findApartments, loadBuilding, type ApartmentRow } from '../buildings';
-import { requirePermission } from '../../shared/access';
+import { requireGlobalScope, requirePermission } from '../../shared/access';
 import { who } from '../../shared/core.resolvers';
-import { BUCKETS, bucketOf, calendarDate, daysBetween, position, type Aging } from './ledger';
+import { BUCKETS, calendarDate, daysBetween, position } from './ledger';
+import { agingOut, balanceOut, EMPTY_AGING } from './ledger.view';
 import { agingRows, balanceBefore, entriesBetween, entriesOfApartment, findEntries, pageEntries, type AgingRow, type EntryRow } from './ledger.store';
 import { findLine, findStatement, pageLines, type BankLineRow } from './bank.store';
 import { importBankStatement, resolveBankLine } from './import-bank-statement';
@@ -20,26 +21,6 @@ const ledger = (ctx: Ctx) => requirePermission(ctx.principal, 'collections.ledge
 const tenant = (ctx: Ctx) => ctx.principal.tenantId;
 const asOfArg = (v: unknown, field = 'asOf') => (v == null ? todayUtc() : calendarDate(field, v));
 const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
-const bucketEnum = (d: number) => ({ notDue: 'NOT_DUE', d0_30: 'D0_30', d31_60: 'D31_60', d61_90: 'D61_90', d90Plus: 'D90_PLUS' })[bucketOf(d)];
-
-const EMPTY_AGING: Aging = { notDue: 0, d0_30: 0, d31_60: 0, d61_90: 0, d90Plus: 0 };
-export function agingOut(a: Aging, currency: string) {
-  const out = Object.fromEntries(BUCKETS.map((b) => [b, money(a[b], currency)])) as Record<string, ReturnType<typeof money>>;
-  return { ...out, overdue: money(a.d0_30 + a.d31_60 + a.d61_90 + a.d90Plus, currency) };
-}
-
-export function balanceOut(row: AgingRow | undefined, asOf: string, currency: string) {
-  const r = row ?? { ...EMPTY_AGING, balanceMinor: 0, oldestDaysPastDue: 0 };
-  const open = BUCKETS.reduce((s, b) => s + r[b], 0);
-  return {
-    asOf,
-    balance: money(r.balanceMinor, currency),
-    aging: agingOut(r, currency),
-    unappliedCredit: money(Math.max(0, open - r.balanceMinor), currency),
-    bucket: bucketEnum(r.oldestDaysPastDue),
-    oldestDaysPastDue: r.oldestDaysPastDue,
-  };
-}
 
 const entryLoader = (ctx: Ctx) => byIdLoader<EntryRow>(ctx, 'ledger-entries', (m, ids) => findEntries(m, tenant(ctx), ids));
 const reversalLoader = (ctx: Ctx) =>
@@ -191,11 +172,13 @@ export const ledgerResolvers: Resolvers = {
     },
     importBankStatement: async (_: unknown, { input }: Input, ctx: Ctx) => {
       ledger(ctx);
+      requireGlobalScope(ctx.principal, 'Importing a bank statement');
       const id = await ctx.tx((m) => importBankStatement(m, ctx.runtime.registry, { ...who(ctx), input }));
       return { statement: await ctx.tx((m) => findStatement(m, tenant(ctx), id)) };
     },
     resolveBankLine: async (_: unknown, { input }: Input, ctx: Ctx) => {
       ledger(ctx);
+      requireGlobalScope(ctx.principal, 'Resolving the bank queue');
       const id = await ctx.tx((m) => resolveBankLine(m, ctx.runtime.registry, { ...who(ctx), input }));
       return { line: await ctx.tx((m) => findLine(m, tenant(ctx), id)) };
     },

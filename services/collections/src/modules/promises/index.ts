@@ -1,4 +1,3 @@
-// What other modules may import from promises.
-export { promisesModule } from './promise.module';
+// What other modules may import from promises (its wiring is promise.module.ts).
 export { activePromise, type PromiseRow } from './promise.store';
 export { evaluateApartmentPromise, evaluatePromisesToPay } from './evaluate-promises';

@@ -1,4 +1,4 @@
-import { sqlMigration, tenantRlsSql } from '@commonhold/kit';
+import { scopeRlsSql, sqlMigration, tenantRlsSql } from '@commonhold/kit';
 
 /** Promises to pay: at most one active per apartment; payments posted after `baseline_seq` count towards it. */
 export const CreatePromises1796495271400 = sqlMigration(
@@ -26,6 +26,7 @@ export const CreatePromises1796495271400 = sqlMigration(
     'CREATE INDEX promises_to_pay_page ON promises_to_pay (tenant_id, apartment_id, created_at DESC, id DESC)',
     `CREATE INDEX promises_to_pay_active ON promises_to_pay (tenant_id, status) WHERE status = 'active'`,
     ...tenantRlsSql('promises_to_pay'),
+    ...scopeRlsSql('promises_to_pay', { building: 'building_id', apartment: 'apartment_id' }),
   ],
   ['DROP TABLE promises_to_pay'],
 );
