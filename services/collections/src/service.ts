@@ -3,11 +3,12 @@ import { buildingsModule } from './modules/buildings/building.module';
 import { dunningModule } from './modules/dunning/dunning.module';
 import { ledgerModule } from './modules/ledger/ledger.module';
 import { promisesModule } from './modules/promises/promise.module';
+import { queueModule } from './modules/queue/queue.module';
 import { coreResolvers } from './shared/core.resolvers';
 
 /** The collections subgraph: its modules, composed; the kit does the rest. */
 export const collectionsService: ServiceDefinition = {
   name: 'collections',
   typeDefs: loadSubgraphSdl('collections'),
-  ...composeModules([buildingsModule, ledgerModule, promisesModule, dunningModule], { resolvers: [coreResolvers], migrations: [KitTables1763800000000] }),
+  ...composeModules([buildingsModule, ledgerModule, promisesModule, dunningModule, queueModule], { resolvers: [coreResolvers], migrations: [KitTables1763800000000] }),
 };
