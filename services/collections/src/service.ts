@@ -1,5 +1,6 @@
 import { composeModules, KitTables1763800000000, loadSubgraphSdl, type ServiceDefinition } from '@commonhold/kit';
 import { buildingsModule } from './modules/buildings/building.module';
+import { dashboardModule } from './modules/dashboard/dashboard.module';
 import { dunningModule } from './modules/dunning/dunning.module';
 import { ledgerModule } from './modules/ledger/ledger.module';
 import { promisesModule } from './modules/promises/promise.module';
@@ -10,5 +11,5 @@ import { coreResolvers } from './shared/core.resolvers';
 export const collectionsService: ServiceDefinition = {
   name: 'collections',
   typeDefs: loadSubgraphSdl('collections'),
-  ...composeModules([buildingsModule, ledgerModule, promisesModule, dunningModule, queueModule], { resolvers: [coreResolvers], migrations: [KitTables1763800000000] }),
+  ...composeModules([buildingsModule, ledgerModule, promisesModule, dunningModule, queueModule, dashboardModule], { resolvers: [coreResolvers], migrations: [KitTables1763800000000] }),
 };

@@ -86,3 +86,52 @@ describe('collections queue', () => {
     expect(apartmentsOf(await queue(owner))).toEqual([g.a1]);
   });
 });
+
+describe('office dashboard reads', () => {
+  const OVERVIEW = `{ collectionsOverview { buildings apartments apartmentsInArrears activePromises unmatchedBankLines
+    totals { currency balance { amountMinor } apartmentsInArrears aging { notDue { amountMinor } d0_30 { amountMinor } d31_60 { amountMinor } d61_90 { amountMinor } d90Plus { amountMinor } overdue { amountMinor } } } } }`;
+  const SUMMARY = `query($id: ID!, $from: Date!, $to: Date!) { buildingCollectionsSummary(buildingId: $id, from: $from, to: $to) { openingBalance { amountMinor } charged { amountMinor }
+    collected { amountMinor } adjusted { amountMinor } closingBalance { amountMinor } collectionRateBasisPoints apartmentsInArrears aging { overdue { amountMinor } } } }`;
+
+  it('gives the overview of the tenant: counts, balances and aging per currency', async () => {
+    const g = await given();
+    ok(await g.office(`mutation($input: ImportBankStatementInput!) { importBankStatement(input: $input) { statement { id } } }`, { input: { content: `date,amount,reference\n${day(0)},3.00,who knows\n`, idempotencyKey: key() } }));
+    expect(ok(await g.office<any>(OVERVIEW)).collectionsOverview).toEqual({
+      buildings: 2,
+      apartments: 5,
+      apartmentsInArrears: 4,
+      activePromises: 1,
+      unmatchedBankLines: 1,
+      totals: [
+        {
+          currency: 'GBP',
+          balance: { amountMinor: 100_000 },
+          apartmentsInArrears: 4,
+          aging: { notDue: { amountMinor: 0 }, d0_30: { amountMinor: 20_000 }, d31_60: { amountMinor: 10_000 }, d61_90: { amountMinor: 40_000 }, d90Plus: { amountMinor: 30_000 }, overdue: { amountMinor: 100_000 } },
+        },
+      ],
+    });
+    const owner = platform.asWith(g.tenant, { roles: ['owner'], scope: [`apartment:${g.a1}`] });
+    expect(ok(await owner<any>(OVERVIEW)).collectionsOverview).toMatchObject({ buildings: 1, apartments: 1, apartmentsInArrears: 1, unmatchedBankLines: 0, totals: [{ balance: { amountMinor: 10_000 } }] });
+    expect(ok(await platform.as(`other-${randomUUID()}`)<any>(OVERVIEW)).collectionsOverview).toMatchObject({ buildings: 0, apartments: 0, totals: [] });
+  });
+
+  it('summarises a building’s period: opening, charged, collected, closing, collection rate and aging', async () => {
+    const g = await given();
+    const s = ok(await g.office<any>(SUMMARY, { id: g.A, from: day(-100), to: day(0) })).buildingCollectionsSummary;
+    expect(s).toEqual({
+      openingBalance: { amountMinor: 0 },
+      charged: { amountMinor: 65_000 },
+      collected: { amountMinor: 5_000 },
+      adjusted: { amountMinor: 0 },
+      closingBalance: { amountMinor: 60_000 },
+      collectionRateBasisPoints: 769,
+      apartmentsInArrears: 3,
+      aging: { overdue: { amountMinor: 60_000 } },
+    });
+    const later = ok(await g.office<any>(SUMMARY, { id: g.A, from: day(-30), to: day(0) })).buildingCollectionsSummary;
+    expect(later).toMatchObject({ openingBalance: { amountMinor: 45_000 }, charged: { amountMinor: 20_000 }, collected: { amountMinor: 5_000 }, closingBalance: { amountMinor: 60_000 } });
+    expect(errorOf(await g.office(SUMMARY, { id: g.A, from: day(0), to: day(-1) }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+    expect(ok(await platform.as(`other-${randomUUID()}`)<any>(SUMMARY, { id: g.A, from: day(-100), to: day(0) })).buildingCollectionsSummary).toBeNull();
+  });
+});
