@@ -6,6 +6,7 @@ import { withTenant } from '@commonhold/kit';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
 import { position, type LedgerEntry } from '../src/modules/ledger';
 import { agingRows } from '../src/modules/ledger';
+import { camt053 } from './fixtures/camt053';
 import { errorOf, givenBuilding, key, ok, type Caller } from './support/collections';
 
 let platform: TestPlatform;
@@ -267,6 +268,24 @@ describe('bank statement import', () => {
     const both = queue.find((l: any) => l.lineNo === 5);
     expect(ok(await acme<any>(RESOLVE, { input: { lineId: both.id, ignoreReason: 'returned to payer', idempotencyKey: key() } })).resolveBankLine.line.status).toBe('IGNORED');
     expect(ok(await acme<any>(QUEUE)).bankStatementLines.edges).toEqual([]);
+  });
+
+  it('imports an ISO 20022 camt.053 statement the same way', async () => {
+    const acme = platform.as(tenant());
+    const { apartments } = await givenBuilding(acme, 2);
+    const [a1, a2] = apartments;
+    const xml = camt053({ a: a1!.paymentReference, b: a2!.paymentReference }, { day: '2026-03-02' });
+    const st = ok(await acme<any>(IMPORT.replace('statement { id', 'statement { id format'), { input: { format: 'CAMT053', content: xml, filename: 'stmt.xml', idempotencyKey: key() } })).importBankStatement.statement;
+    expect(st).toMatchObject({ format: 'CAMT053', lineCount: 4, matchedCount: 2 });
+    const lines = st.lines.edges.map((e: any) => e.node).sort((x: any, y: any) => x.lineNo - y.lineNo);
+    expect(lines.map((l: any) => [l.status, l.apartment?.id ?? null, l.entry?.amount.amountMinor ?? null])).toEqual([
+      ['MATCHED', a1!.id, -25_000],
+      ['MATCHED', a2!.id, -5_050],
+      ['UNMATCHED', null, null],
+      ['IGNORED', null, null],
+    ]);
+    const bad = await acme(IMPORT, { input: { format: 'CAMT053', content: '<Document/>', idempotencyKey: key() } });
+    expect(errorOf(bad)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
   });
 
   it('refuses a file without the mapped columns, importing nothing', async () => {

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AppError, idempotent, isUuid, notFound, oneOf, requiredText, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { loadApartment, loadBuilding, type Command } from '../buildings';
 import { optionalText } from '../buildings';
+import { parseCamt053 } from './bank-camt';
 import { matchLine, parseCsvStatement, referenceCandidates, type StatementLine } from './bank-statement';
 import { bankTxSeen, closeLine, findLine, insertLine, insertStatement, linkEntry, setMatchedCount, statementBySha } from './bank.store';
 import { post } from './post-entry';
@@ -33,7 +34,7 @@ async function postBankPayment(m: EntityManager, registry: EventRegistry, tenant
 }
 
 /**
- * Imports a bank statement (CSV, mapping in docs/collections.md) whole or not at all: each credit
+ * Imports a bank statement (CSV or camt.053, mappings in docs/collections.md) whole or not at all: each credit
  * whose text names exactly one apartment's payment reference becomes a bank-file payment; the rest
  * wait in the office's queue with a reason. The same file twice, or a transaction id already
  * imported, posts nothing again.
@@ -41,18 +42,18 @@ async function postBankPayment(m: EntityManager, registry: EventRegistry, tenant
 export function importBankStatement(m: EntityManager, registry: EventRegistry, cmd: Command<Record<string, unknown>>): Promise<string> {
   const { tenantId, input } = cmd;
   return idempotent(m, tenantId, 'importBankStatement', input, async () => {
-    oneOf('input.format', ['csv'] as const, typeof input.format === 'string' ? input.format.toLowerCase() : input.format, 'csv');
+    const format = oneOf('input.format', ['csv', 'camt053'] as const, typeof input.format === 'string' ? input.format.toLowerCase() : input.format, 'csv');
     const content = requiredText('input.content', input.content, 5_000_000);
     const currency = typeof input.currency === 'string' ? input.currency : 'GBP';
     const filename = optionalText('input.filename', input.filename, 200);
-    const lines = parseCsvStatement(content, currency);
+    const lines = format === 'csv' ? parseCsvStatement(content, currency) : parseCamt053(content);
     const sha = createHash('sha256').update(content).digest('hex');
     // One import of a given file at a time per tenant; the second finds the first's statement.
     await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${tenantId}:bank:${sha}`]);
     const prior = await statementBySha(m, tenantId, sha);
     if (prior) return prior.id;
     const statementId = randomUUID();
-    await insertStatement(m, tenantId, { id: statementId, format: 'csv', sha, filename, lineCount: lines.length, createdBy: cmd.actor });
+    await insertStatement(m, tenantId, { id: statementId, format, sha, filename, lineCount: lines.length, createdBy: cmd.actor });
     let matched = 0;
     for (const line of lines) {
       const id = randomUUID();

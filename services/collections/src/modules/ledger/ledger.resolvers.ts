@@ -143,6 +143,7 @@ export const ledgerResolvers: Resolvers = {
     reversedBy: async (e: EntryRow, _: unknown, ctx: Ctx) => (await reversalLoader(ctx).load(e.id))[0] ?? null,
   },
   BankStatement: {
+    format: (s: { format: string }) => s.format.toUpperCase(),
     lines: (s: { id: string }, args: PageArgs, ctx: Ctx) => ctx.tx((m) => pageLines(m, tenant(ctx), { status: null, statementId: s.id }, args)),
   },
   BankStatementLine: {
