@@ -66,8 +66,13 @@ describe('charges, payments and allocation', () => {
     expect(errorOf(await acme(CHARGE, { input: { ...input, amount: gbp(-1), idempotencyKey: key() } }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.amount.amountMinor' });
     expect(errorOf(await acme(CHARGE, { input: { ...input, dueOn: '2026-02-30', idempotencyKey: key() } }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.dueOn' });
     expect(errorOf(await acme(PAY, { input: { apartmentId: randomUUID(), amount: gbp(1), idempotencyKey: key() } }))).toMatchObject({ code: 'NOT_FOUND', field: 'input.apartmentId' });
+    const provider = { apartmentId: apt, amount: gbp(700), method: 'PROVIDER', reference: 'pi_123', idempotencyKey: key() };
+    const paid = ok(await acme<any>(PAY, { input: provider })).recordPayment.entry;
+    expect(paid).toMatchObject({ subtype: 'provider', amount: { amountMinor: -700 } });
+    expect(errorOf(await acme(PAY, { input: { ...provider, idempotencyKey: key() } }))).toMatchObject({ code: 'CONFLICT', field: 'input.reference' });
+    expect(errorOf(await acme(PAY, { input: { ...provider, reference: null, idempotencyKey: key() } }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reference' });
     const entries = ok(await acme<any>(`query($id: ID!) { apartment(id: $id) { ledgerEntries(first: 10) { edges { node { id } } } } }`, { id: apt })).apartment.ledgerEntries.edges;
-    expect(entries).toEqual([{ node: { id: first } }]);
+    expect(entries).toEqual([{ node: { id: paid.id } }, { node: { id: first } }]);
   });
 
   it('writes an audit event carrying the caller’s trace id for every financial side effect', async () => {
