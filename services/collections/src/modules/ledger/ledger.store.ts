@@ -85,11 +85,12 @@ export const AGING_SQL = `
     WHERE tenant_id = $1 AND booked_on <= $2::date
       AND ($3::uuid IS NULL OR building_id = $3) AND ($4::uuid[] IS NULL OR apartment_id = ANY($4))
   ),
-  -- Reversals are few: a hashed NOT IN over them keeps this linear (a correlated NOT EXISTS over the
-  -- materialised CTE was planned as a nested loop, quadratic in a building's entries).
+  -- Whether an entry was reversed by asOf is one probe of the unique index on reverses_id. (Anti-joining
+  -- the materialised CTE with itself was planned as a nested loop: quadratic in the entries.)
   live AS (
     SELECT b.* FROM booked b
-    WHERE b.kind <> 'reversal' AND b.id NOT IN (SELECT r.reverses_id FROM booked r WHERE r.reverses_id IS NOT NULL)
+    WHERE b.kind <> 'reversal'
+      AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = b.id AND r.tenant_id = $1 AND r.booked_on <= $2::date)
   ),
   credits AS (SELECT apartment_id, -sum(amount_minor) AS paid FROM live WHERE amount_minor < 0 GROUP BY apartment_id),
   debits AS (
