@@ -6,8 +6,8 @@
 #   docker run commonhold/fundraising migrate    # applies migrations and exits (the Helm hook Job)
 # Layout, choices and what the tests prove without Docker: docs/build.md.
 
-# The Node line the tests run on; the bundles target it (scripts/build.mjs: target node20).
-ARG NODE_VERSION=20
+# The Node line the tests run on; the bundles target it (scripts/build.mjs: target node24).
+ARG NODE_VERSION=24
 
 FROM node:${NODE_VERSION}-slim AS base
 WORKDIR /app

@@ -82,7 +82,7 @@ async function buildOne(root, d, problems) {
     write: false,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     format: 'cjs',
     sourcemap: 'linked',
     keepNames: true, // class/function names survive bundling (errors, logs, anything keyed by .name)

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -181,6 +182,8 @@ async function provisionInfrastructure({ o, cleanup, say }: DrillContext, profil
     NODE_ENV: 'production',
     LOG_LEVEL: o.verbose ? 'info' : 'warn',
     JWKS_FILE: keys.jwksFile,
+    // Both builds share one key-encryption key, as replicas of one release do.
+    SECRETS_KEKS: `drill:${randomBytes(32).toString('base64')}`,
     DATABASE_URL: db.appUrl,
     DATABASE_MIGRATION_URL: db.ownerUrl,
     ...(kafka ? { KAFKA_BROKERS: kafka.brokers, KAFKA_TOPIC_PREFIX: `${prefix}.` } : {}),

@@ -358,6 +358,8 @@ type ${noteType}Connection {
 
 type ${pascal}PageInfo {
   hasNextPage: Boolean!
+  hasPreviousPage: Boolean!
+  startCursor: String
   endCursor: String
 }
 

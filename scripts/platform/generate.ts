@@ -116,7 +116,7 @@ function valuesBlock(reg: ServiceManifest[]): string {
     if (!m.database) lines.push('  database:', '    enabled: false');
     if (Object.keys(env).length) lines.push(indentLines(stringify({ env }).trimEnd(), '  '));
     if (m.database) {
-      lines.push(`  ## @param ${m.name}.existingSecret Secret with DATABASE_URL (${m.name.replace(/-/g, '_')}_app) and DATABASE_MIGRATION_URL (${m.name.replace(/-/g, '_')}_owner)`);
+      lines.push(`  ## @param ${m.name}.existingSecret Secret with DATABASE_URL (${m.name.replace(/-/g, '_')}_app), DATABASE_MIGRATION_URL (${m.name.replace(/-/g, '_')}_owner) and, in production, SECRETS_KEKS`);
       lines.push(`  existingSecret: ${m.name}-env`);
     } else {
       lines.push(`  ## @param ${m.name}.existingSecret Optional Secret for ${m.name} (e.g. REDIS_URL with a password)`, '  existingSecret: ""');

@@ -3,7 +3,7 @@
 // production dependencies of its workspace — and started with the Dockerfile's own ENTRYPOINT,
 // NODE_ENV=production and nothing else in the environment but the service's settings.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -190,6 +190,8 @@ describe('the built images, run as their ENTRYPOINT with NODE_ENV=production', (
         KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
         KAFKA_TOPIC_PREFIX: `${prefix}.`,
         CONSUMER_BACKOFF_MS: '20',
+        // Production refuses to start without a key-encryption key for tenants' secrets.
+        SECRETS_KEKS: `img:${randomBytes(32).toString('base64')}`,
       };
       const { cmd, args, cwd } = imageArgv(d, ['migrate']); // the Helm hook Job
       const migrated = spawnSync(cmd, args, { cwd, env: containerEnv(svcEnv[d.name]!), encoding: 'utf8', timeout: 60_000 });

@@ -43,6 +43,14 @@ export const baseConfigSchema = z.object({
   /** FAULT_INJECTION is refused under NODE_ENV=production unless this is true (a staging drill). */
   ALLOW_FAULT_INJECTION: z.enum(['true', 'false']).default('false'),
   CONSUMER_LAG_SAMPLE_MS: z.coerce.number().int().min(100).default(15_000),
+  /**
+   * Key-encryption keys for tenants' secrets at rest: `id:base64(32 bytes)[,…]`, the first wraps new
+   * data keys (secrets.ts, docs/runbooks/secrets.md). Required in production; elsewhere a fixed
+   * development key is used.
+   */
+  SECRETS_KEKS: z.string().optional(),
+  /** How often the audit completeness checker runs (audit-check.ts); 0 turns the schedule off. */
+  AUDIT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
   /** Browser origins allowed by CORS, comma-separated; `http://host:*` allows any port without credentials. Unset: localhost outside production. */
   CORS_ORIGINS: z.string().optional(),
   /** Proxies whose X-Forwarded-For is believed: a hop count or a list of addresses/CIDRs. Unset: none. */
@@ -53,7 +61,7 @@ export const baseConfigSchema = z.object({
   TRANSPORT_UNREACHABLE_AFTER_MS: z.coerce.number().int().min(0).default(15_000),
   /** true: a broker down past the threshold fails /ready (503); false: /ready says "degraded" (200). */
   READY_REQUIRES_TRANSPORT: z.enum(['true', 'false']).default('false'),
-  /** Graceful drain on SIGTERM (ADR 0007): keep serving this long after /ready turns 503 (default 5 s in production, else 0). */
+  /** Graceful drain on SIGTERM (ADR 0006): keep serving this long after /ready turns 503 (default 5 s in production, else 0). */
   DRAIN_GRACE_MS: z.coerce.number().int().min(0).optional(),
   /** Longest wait for in-flight requests after the grace period. */
   DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),

@@ -23,7 +23,7 @@ export function drainOptionsFromEnv(env: Record<string, string | undefined> = pr
 }
 
 /**
- * Graceful termination for one HTTP server (gateway and every subgraph; ADR 0007):
+ * Graceful termination for one HTTP server (gateway and every subgraph; ADR 0006):
  *  1. `drain()` flips `draining` (the owner's /ready answers 503 from then on);
  *  2. for `graceMs` it keeps accepting and serving, but every response says `Connection: close`,
  *     so keep-alive clients finish their current request and reconnect elsewhere instead of

@@ -1,5 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { context as otelContext, propagation, trace, SpanKind } from '@opentelemetry/api';
+import type { AuditChecker } from './audit-check';
 import type { Express, RequestHandler } from 'express';
 import type { Metrics } from './metrics';
 import { requestScope } from './request-context';
@@ -27,7 +28,7 @@ export function requestScopeMiddleware(spanName: string, opts: { trustRequestId?
   };
 }
 
-const KNOWN_ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics']);
+const KNOWN_ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics', '/audit-gaps']);
 
 /** `http_request_duration_seconds` for every request, and `GET /metrics` in Prometheus format. */
 export function mountHttpMetrics(app: Express, metrics: Metrics, opts: { token?: string } = {}): void {
@@ -49,6 +50,25 @@ export function mountHttpMetrics(app: Express, metrics: Metrics, opts: { token?:
       return;
     }
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+}
+
+/**
+ * `GET /audit-gaps`: the last audit completeness pass (tenants, checks, first ids) for the operator,
+ * behind the metrics token when one is set. `?run=1` runs a pass first.
+ */
+export function mountAuditGaps(app: Express, checker: AuditChecker, opts: { token?: string } = {}): void {
+  app.get('/audit-gaps', async (req, res) => {
+    if (opts.token && !sameSecret(req.header('authorization') ?? '', `Bearer ${opts.token}`)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').json({ errors: [{ message: 'A metrics token is required', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
+    try {
+      const report = req.query.run === '1' ? await checker.run() : checker.lastReport();
+      res.json(report ?? { checkedAt: null, tenants: 0, gaps: [] });
+    } catch {
+      res.status(503).json({ errors: [{ message: 'The audit check could not run; see the service log', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    }
   });
 }
 

@@ -2,7 +2,9 @@ import { canonicalJson, fingerprint } from './idempotency';
 
 describe('canonicalJson', () => {
   it.each<[string, unknown, string]>([
-    ['primitives', { s: 'x', n: 1, b: true, z: null }, '{"b":true,"n":1,"s":"x","z":null}'],
+    ['primitives', { s: 'x', n: 1, b: true, f: false, zero: 0, e: '' }, '{"b":true,"e":"","f":false,"n":1,"s":"x","zero":0}'],
+    ['null properties dropped like omitted ones', { a: 1, z: null, n: { y: null } }, '{"a":1,"n":{}}'],
+    ['nulls inside arrays kept (position matters)', [1, null], '[1,null]'],
     ['sorted nested keys', { b: { y: 1, x: 2 }, a: [{ d: 1, c: 2 }] }, '{"a":[{"c":2,"d":1}],"b":{"x":2,"y":1}}'],
     ['undefined properties dropped', { a: 1, b: undefined }, '{"a":1}'],
     ['dates as ISO strings', { at: new Date('2026-11-22T10:15:00Z') }, '{"at":"2026-11-22T10:15:00.000Z"}'],
@@ -35,6 +37,11 @@ describe('fingerprint', () => {
     expect(fingerprint({ ...input, idempotencyKey: 'another-key' })).toBe(fingerprint(input));
     const { idempotencyKey: _k, ...withoutKey } = input;
     expect(fingerprint(withoutKey)).toBe(fingerprint(input));
+  });
+
+  it('treats a field sent as null like a field left out', () => {
+    expect(fingerprint({ ...input, note: null })).toBe(fingerprint(input));
+    expect(fingerprint({ ...input, amount: { ...input.amount, fx: null } })).toBe(fingerprint(input));
   });
 
   it.each<[string, Record<string, unknown>]>([

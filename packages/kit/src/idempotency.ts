@@ -2,13 +2,16 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AppError, badInput } from './errors';
 
-/** Stable JSON (sorted keys) so the same input always fingerprints the same. */
+/**
+ * Stable JSON (sorted keys) so the same input always fingerprints the same. A field sent as `null`
+ * and a field left out mean the same to every use case ("not given"), so both are dropped.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
+    .filter(([, v]) => v !== undefined && v !== null)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }

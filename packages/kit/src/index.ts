@@ -45,3 +45,6 @@ export * from './subgraph-defence';
 export * from './csv-safe';
 export * from './input-hygiene';
 export * from './scope';
+export * from './audit-check';
+export * from './kit-follow-ups.migration';
+export * from './secrets';

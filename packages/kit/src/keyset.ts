@@ -37,7 +37,7 @@ export interface KeysetOptions<T> {
 export async function keysetPage<T>(args: PageArgs, opts: KeysetOptions<T>, fetch: (q: KeysetQuery) => Promise<T[]>): Promise<Connection<T>> {
   const { limit, after } = parsePage(args, opts.max ?? 100, opts.defaultSize ?? 20, opts.shape);
   const rows = await fetch({ after, take: limit + 1, limit });
-  return toConnection(rows, limit, opts.cursorOf);
+  return toConnection(rows, limit, opts.cursorOf, after !== null);
 }
 
 /** An ISO instant for a cursor from a timestamp column (a Date, or the string a raw query may return). */

@@ -1,5 +1,6 @@
 import type { MixedList } from 'typeorm';
 import { sqlMigration } from './sql-migration';
+import { KitAuditCheck1790000000100, KitSecrets1790000000200 } from './kit-follow-ups.migration';
 
 /**
  * Follow-ups to the kit tables (ADR 0006):
@@ -36,7 +37,7 @@ export const KitReliability1790000000000 = sqlMigration(
 );
 
 /** The kit's migrations after `KitTables`, in order. */
-export const KIT_FOLLOW_UP_MIGRATIONS: Function[] = [KitReliability1790000000000];
+export const KIT_FOLLOW_UP_MIGRATIONS: Function[] = [KitReliability1790000000000, KitAuditCheck1790000000100, KitSecrets1790000000200];
 
 /**
  * A service lists `KitTables1763800000000` among its migrations; the kit's own follow-ups ride

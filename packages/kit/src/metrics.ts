@@ -53,6 +53,14 @@ export function createMetrics(service: string) {
       help: 'How long the event transport has been unreachable (0 while it is reachable)',
       registers: [registry],
     }),
+    auditGaps: new Gauge({
+      name: 'audit_gaps',
+      help: 'Financial side effects without an audit event carrying a trace id, per check (summed over tenants; last pass)',
+      labelNames: ['check'],
+      registers: [registry],
+    }),
+    secretsOnOldKek: new Gauge({ name: 'secrets_data_keys_on_old_kek', help: 'Data keys still wrapped by a key-encryption key other than the current one (0 before an old key is dropped)', registers: [registry] }),
+    auditCheckLastSuccess: new Gauge({ name: 'audit_check_last_success_timestamp_seconds', help: 'When the audit completeness checker last completed a pass', registers: [registry] }),
     dlqEvents: new Counter({ name: 'dlq_events_total', help: 'Events sent to a dead-letter topic', labelNames: ['topic', 'group'], registers: [registry] }),
   };
 }

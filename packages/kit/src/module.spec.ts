@@ -36,10 +36,10 @@ describe('keysetPage', () => {
     const page = await keysetPage({ first: 2 }, opts, async (q) => (seen.push(q), rows));
     expect(seen).toEqual([{ after: null, take: 3, limit: 2 }]);
     expect(page.edges.map((e) => e.node)).toEqual(rows.slice(0, 2));
-    expect(page.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor(opts.cursorOf(rows[1]!)) });
+    expect(page.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: encodeCursor(opts.cursorOf(rows[0]!)), endCursor: encodeCursor(opts.cursorOf(rows[1]!)) });
     const next = await keysetPage({ first: 2, after: page.pageInfo.endCursor }, opts, async (q) => (seen.push(q.after), rows.slice(2)));
     expect(seen[1]).toEqual(opts.cursorOf(rows[1]!));
-    expect(next.pageInfo).toEqual({ hasNextPage: false, endCursor: encodeCursor(opts.cursorOf(rows[2]!)) });
+    expect(next.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: encodeCursor(opts.cursorOf(rows[2]!)), endCursor: encodeCursor(opts.cursorOf(rows[2]!)) });
   });
 
   it('refuses a cursor of another shape before any query', async () => {

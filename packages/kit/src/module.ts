@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type express from 'express';
 import type { EntitySchema } from 'typeorm';
+import type { AuditCheck } from './audit-check';
 import type { ConsumerDefinition } from './consumer';
 import type { RequestContext, ServiceDefinition, ServiceRuntime } from './server';
 
@@ -17,6 +18,8 @@ export interface ServiceModule {
   migrations?: Function[];
   consumers?: (rt: ServiceRuntime) => ConsumerDefinition[];
   routes?: (app: express.Express, rt: ServiceRuntime) => void;
+  /** Its financial side effects' audit completeness checks (audit-check.ts). */
+  auditChecks?: AuditCheck[];
 }
 
 const MODULE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -52,7 +55,7 @@ export function mergeResolvers(maps: Resolvers[]): Resolvers {
 }
 
 /** What a ServiceDefinition takes from its modules. */
-export type ComposedModules = Required<Pick<ServiceDefinition, 'resolvers' | 'consumers' | 'routes'>> & {
+export type ComposedModules = Required<Pick<ServiceDefinition, 'resolvers' | 'consumers' | 'routes' | 'auditChecks'>> & {
   entities: (EntitySchema | Function)[];
   migrations: Function[];
 };
@@ -75,6 +78,7 @@ export function composeModules(modules: readonly ServiceModule[], base: { resolv
     entities: [...(base.entities ?? []), ...modules.flatMap((m) => m.entities ?? [])],
     migrations: [...(base.migrations ?? []), ...modules.flatMap((m) => m.migrations ?? [])],
     consumers: (rt) => modules.flatMap((m) => m.consumers?.(rt) ?? []),
+    auditChecks: modules.flatMap((m) => m.auditChecks ?? []),
     routes: (app, rt) => {
       for (const m of modules) m.routes?.(app, rt);
     },

@@ -59,17 +59,18 @@ describe('toConnection', () => {
   it('has a next page when it was given limit + 1 rows, and drops the extra row', () => {
     const c = toConnection(rows, 2, cursorOf);
     expect(c.edges.map((e) => e.node.id)).toEqual([1, 2]);
-    expect(c.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor([2]) });
+    expect(c.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: encodeCursor([1]), endCursor: encodeCursor([2]) });
   });
 
   it.each([3, 10])('has no next page when it got at most the limit (limit %d)', (limit) => {
     const c = toConnection(rows, limit, cursorOf);
     expect(c.edges).toHaveLength(3);
-    expect(c.pageInfo).toEqual({ hasNextPage: false, endCursor: encodeCursor([3]) });
+    expect(c.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: encodeCursor([1]), endCursor: encodeCursor([3]) });
   });
 
-  it('has a null endCursor on an empty page', () => {
-    expect(toConnection([], 20, cursorOf)).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+  it('has null cursors on an empty page, and a previous page when fetched after a cursor', () => {
+    expect(toConnection([], 20, cursorOf)).toEqual({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
+    expect(toConnection([], 20, cursorOf, true).pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null });
   });
 
   it('issues cursors that parsePage reads back', () => {

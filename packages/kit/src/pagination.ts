@@ -10,7 +10,7 @@ export interface Edge<T> {
 }
 export interface Connection<T> {
   edges: Edge<T>[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
 export const encodeCursor = (parts: (string | number)[]): string => Buffer.from(JSON.stringify(parts)).toString('base64url');
@@ -42,9 +42,12 @@ export function parsePage(args: PageArgs, max = 100, dflt = 20, shape?: CursorPa
   }
 }
 
-/** Builds a Relay connection from `limit + 1` rows fetched in cursor order. */
-export function toConnection<T>(rows: T[], limit: number, cursorOf: (row: T) => (string | number)[]): Connection<T> {
+/**
+ * Builds a Relay connection from `limit + 1` rows fetched in cursor order. Paging forward, a page
+ * fetched `after` a cursor has rows before it (the cursor's own row at least): `hasPreviousPage`.
+ */
+export function toConnection<T>(rows: T[], limit: number, cursorOf: (row: T) => (string | number)[], afterCursor = false): Connection<T> {
   const page = rows.slice(0, limit);
   const edges = page.map((node) => ({ node, cursor: encodeCursor(cursorOf(node)) }));
-  return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: { hasNextPage: rows.length > limit, hasPreviousPage: afterCursor, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
 }

@@ -1,5 +1,5 @@
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
-import { DateTimeScalar } from './scalars';
+import { DateScalar, DateTimeScalar } from './scalars';
 
 const literal = (value: string): ValueNode => ({ kind: Kind.STRING, value });
 
@@ -58,5 +58,20 @@ describe('DateTimeScalar', () => {
     ['2026-11-22T11:15:00+01:00', '2026-11-22T10:15:00.000Z'],
   ])('serialises %p as a UTC ISO string', (value, iso) => {
     expect(DateTimeScalar.serialize(value)).toBe(iso);
+  });
+});
+
+describe('date ranges (no date here lies before 1900 or after 2999)', () => {
+  it.each(['1899-12-31T23:59:59Z', '0026-05-01T10:00:00Z', '3000-01-01T00:00:00Z', '1900-01-01T00:30:00+01:00'])('refuses the instant %s', (value) => {
+    expect(() => DateTimeScalar.parseValue(value)).toThrow(/between 1900-01-01 and 2999-12-31/);
+  });
+  it.each(['1900-01-01T00:00:00Z', '2999-12-31T23:59:59Z'])('accepts the instant %s', (value) => {
+    expect(DateTimeScalar.parseValue(value)).toBeInstanceOf(Date);
+  });
+  it.each(['1899-12-31', '0202-01-01', '3000-01-01'])('refuses the date %s', (value) => {
+    expect(() => DateScalar.parseValue(value)).toThrow(/between 1900-01-01 and 2999-12-31/);
+  });
+  it.each(['1900-01-01', '2999-12-31'])('accepts the date %s', (value) => {
+    expect(DateScalar.parseValue(value)).toBe(value);
   });
 });

@@ -1,5 +1,14 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
+/**
+ * No date in this platform lies before 1900 (gifts, declarations, ledgers, votes, shifts) or after
+ * 2999: a year outside is a typo (0026, 20260) and is refused rather than stored.
+ */
+export const EARLIEST_YEAR = 1900;
+export const LATEST_YEAR = 2999;
+const yearInRange = (y: string) => Number(y) >= EARLIEST_YEAR && Number(y) <= LATEST_YEAR;
+const RANGE = `between ${EARLIEST_YEAR}-01-01 and ${LATEST_YEAR}-12-31`;
+
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
 /** True when every field is in range for its calendar position (no 30 February, no hour 24). */
@@ -16,7 +25,9 @@ function parseInstant(value: unknown): Date {
     // graphql-js prefixes this with the variable path; formatError lifts that path into `field`.
     throw new GraphQLError(`Expected an ISO 8601 instant with a time zone (e.g. 2026-11-22T10:15:00Z), got ${JSON.stringify(value)}`);
   }
-  return new Date(value as string);
+  const at = new Date(value as string);
+  if (!yearInRange(m[1]!) || !yearInRange(String(at.getUTCFullYear()))) throw new GraphQLError(`Expected an instant ${RANGE}, got ${JSON.stringify(value)}`);
+  return at;
 }
 
 /** UTC instants in, ISO strings out. A value without a zone is refused rather than guessed. */
@@ -33,6 +44,7 @@ function parseDate(value: unknown): string {
   const m = typeof value === 'string' ? ISO_DATE.exec(value) : null;
   const valid = m && Number(m[2]) >= 1 && Number(m[2]) <= 12 && Number(m[3]) >= 1 && Number(m[3]) <= new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
   if (!valid) throw new GraphQLError(`Expected a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (!yearInRange(m[1]!)) throw new GraphQLError(`Expected a date ${RANGE}, got ${JSON.stringify(value)}`);
   return value as string;
 }
 

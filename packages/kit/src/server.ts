@@ -17,13 +17,15 @@ import { requireFeature } from './flags';
 import { startConsumer, type ConsumerDefinition } from './consumer';
 import { createDataSource, migrationsApplied, withTenant } from './db';
 import { accessScope } from './scope';
+import { AuditChecker, type AuditCheck } from './audit-check';
+import { DEV_KEK, parseKeyring, TenantSecrets } from './secrets';
 import { formatError } from './errors';
 import type { EventRegistry } from './event-registry';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { OutboxRelay } from './outbox-relay';
 import { requestScope } from './request-context';
-import { mountHttpMetrics, requestScopeMiddleware } from './http-observability';
+import { mountAuditGaps, mountHttpMetrics, requestScopeMiddleware } from './http-observability';
 import { faultInjection, parseFaultSpec } from './fault-injection';
 import { serviceSdlGuard, subgraphProtection } from './subgraph-defence';
 import { inputHygienePlugin } from './input-hygiene';
@@ -54,6 +56,8 @@ export interface ServiceRuntime {
   metrics: Metrics;
   /** The verifier the subgraph's GraphQL endpoint uses, for extra routes that need a caller's token. */
   verifyToken: TokenVerifier;
+  /** Seals and opens tenants' secrets at rest (envelope encryption, secrets.ts). */
+  secrets: TenantSecrets;
 }
 
 /** A subgraph is its name, SDL, resolvers, tables and consumers; the kit does the rest. */
@@ -69,6 +73,8 @@ export interface ServiceDefinition {
    * bodies (webhooks need the raw bytes to verify a signature) and authenticate their own callers.
    */
   routes?: (app: express.Express, rt: ServiceRuntime) => void;
+  /** Audit completeness checks of its financial side effects, run on a schedule (audit-check.ts). */
+  auditChecks?: AuditCheck[];
 }
 
 export interface StartOptions {
@@ -86,6 +92,8 @@ export interface RunningService {
   port: number;
   runtime: ServiceRuntime;
   relay: OutboxRelay;
+  /** The audit completeness checker (runs on its schedule; `run()` for a pass now). */
+  auditChecker: AuditChecker;
   /** Drains requests, stops consumers, flushes the outbox, closes the pool (what SIGTERM does). */
   stop(): Promise<void>;
 }
@@ -116,7 +124,17 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const ds = createDataSource({ url: config.DATABASE_URL, entities: def.entities, migrations: def.migrations, applicationName: def.name });
   await ds.initialize();
   if (!transport.isConnected()) await transport.connect();
-  const runtime: ServiceRuntime = { name: def.name, config, ds, transport, registry, log, metrics, verifyToken: opts.verifyToken };
+  if (config.NODE_ENV === 'production' && !config.SECRETS_KEKS) throw new Error('SECRETS_KEKS is required in production (docs/runbooks/secrets.md)');
+  const secrets = new TenantSecrets(parseKeyring(config.SECRETS_KEKS ?? DEV_KEK));
+  const runtime: ServiceRuntime = { name: def.name, config, ds, transport, registry, log, metrics, verifyToken: opts.verifyToken, secrets };
+  // A KEK rotation: data keys move under the first key of SECRETS_KEKS (in the background).
+  void secrets
+    .rewrapAll(ds)
+    .then(async (moved) => {
+      if (moved) log.info(`rewrapped ${moved} data key(s) under the current key-encryption key`);
+      metrics.secretsOnOldKek.set(await secrets.onOldKek(ds));
+    })
+    .catch((err) => log.warn({ err }, 'rewrapping data keys failed; old key-encryption keys must stay listed'));
 
   const relay = new OutboxRelay({ databaseUrl: config.DATABASE_URL, transport, log, metrics, batchSize: config.OUTBOX_BATCH_SIZE, name: def.name });
   await relay.start();
@@ -133,6 +151,13 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   await sampleLag();
   const lagTimer = setInterval(() => void sampleLag(), config.CONSUMER_LAG_SAMPLE_MS);
   lagTimer.unref();
+
+  const auditChecker = new AuditChecker({ ds, checks: def.auditChecks ?? [], metrics, log });
+  const auditTimer =
+    config.AUDIT_CHECK_INTERVAL_MS > 0 && def.auditChecks?.length
+      ? setInterval(() => auditChecker.run().catch((err) => log.warn({ err }, 'audit check failed')), config.AUDIT_CHECK_INTERVAL_MS)
+      : undefined;
+  auditTimer?.unref();
 
   const app = express();
   app.disable('x-powered-by');
@@ -166,6 +191,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
 
   let ready = true;
   mountHttpMetrics(app, metrics, { token: config.METRICS_TOKEN });
+  mountAuditGaps(app, auditChecker, { token: config.METRICS_TOKEN });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: def.name });
   });
@@ -235,6 +261,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
     (stopping ??= (async () => {
       ready = false;
       clearInterval(lagTimer);
+      clearInterval(auditTimer);
       await drain.drain(); // /ready 503, grace period, in-flight requests finish, keep-alive sockets close
       await apollo.stop();
       for (const s of subscriptions) await s.stop();
@@ -242,5 +269,5 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
       await ds.destroy();
       log.info(`${def.name} stopped`);
     })());
-  return { url: `http://127.0.0.1:${port}/graphql`, port, runtime, relay, stop };
+  return { url: `http://127.0.0.1:${port}/graphql`, port, runtime, relay, auditChecker, stop };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startPlatform, type RunningPlatform } from '@commonhold/platform';
 import { adminUrl, gql, bearer, testKeys, uniquePrefix, type GqlResult } from './index';
 
@@ -35,7 +36,8 @@ export async function startTestPlatform(opts: {
     gatewayPort: 0,
     nodeEnv: 'test',
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
-    env: { CONSUMER_BACKOFF_MS: '20', CONSUMER_MAX_ATTEMPTS: '3', CONSUMER_LAG_SAMPLE_MS: '200', ...opts.env },
+    // A key-encryption key per platform, so specs that run NODE_ENV=production start as production does.
+    env: { CONSUMER_BACKOFF_MS: '20', CONSUMER_MAX_ATTEMPTS: '3', CONSUMER_LAG_SAMPLE_MS: '200', SECRETS_KEKS: `test:${randomBytes(32).toString('base64')}`, ...opts.env },
     rateLimit: { keyPrefix: `${prefix}rl`, ...opts.rateLimit },
     ...(opts.services ? { services: opts.services } : {}),
   });

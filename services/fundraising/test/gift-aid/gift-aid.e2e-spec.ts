@@ -355,6 +355,23 @@ describe('claims', () => {
     const page1 = (await ok(as, CLAIMS)).giftAidClaims;
     expect(page1.edges.map((e: any) => e.node.id)).toEqual([c2.id, c1.id]);
     expect(page1.pageInfo.hasNextPage).toBe(false);
+    // Amounts are Money (GBP); the bare *Minor fields are deprecated but still agree.
+    const money = (await ok(as, `query($id: ID!) { giftAidClaim(id: $id) { taxRecoverable { amountMinor currency } taxRecoverableMinor totalDonations { amountMinor currency } totalDonationsMinor aggregationThreshold { amountMinor } aggregationThresholdMinor } }`, { id: c1.id })).giftAidClaim;
+    expect(money).toEqual({
+      taxRecoverable: { amountMinor: 31_987, currency: 'GBP' },
+      taxRecoverableMinor: 31_987,
+      totalDonations: { amountMinor: 127_951, currency: 'GBP' },
+      totalDonationsMinor: 127_951,
+      aggregationThreshold: { amountMinor: money.aggregationThresholdMinor },
+      aggregationThresholdMinor: money.aggregationThresholdMinor,
+    });
+    // One at a time: each page knows its neighbours and its first and last cursors.
+    const PAGE = `query($after: String) { giftAidClaims(first: 1, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
+    const first = (await ok(as, PAGE)).giftAidClaims;
+    expect(first.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: first.edges[0].cursor, endCursor: first.edges[0].cursor });
+    const second = (await ok(as, PAGE, { after: first.pageInfo.endCursor })).giftAidClaims;
+    expect(second.edges.map((e: any) => e.node.id)).toEqual([c1.id]);
+    expect(second.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true, startCursor: second.edges[0].cursor });
   });
 
   it('refuses bad claims and replays by idempotency key', async () => {

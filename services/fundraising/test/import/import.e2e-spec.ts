@@ -1,3 +1,4 @@
+import http from 'node:http';
 // Historical import end to end through the gateway, on real PostgreSQL: dry run and its report,
 // importing a generated 3,000-row file, matching existing contacts, running the same file twice,
 // resuming after a crash, rollups afterwards without a manual step, the raw-CSV HTTP route,
@@ -283,6 +284,24 @@ describe('tenant isolation', () => {
 
 describe('POST /imports (raw CSV, for files over the 1 MB GraphQL limit)', () => {
   const url = () => platform.services.fundraising!.url.replace(/\/graphql$/, '/imports');
+
+  it('refuses a caller without a valid token before reading the body (no 64 MB upload for an anonymous client)', async () => {
+    const target = new URL(url());
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      // Announce 50 MB, send one small chunk, and never the rest: only an answer that did not wait
+      // for the body can arrive.
+      const req = http.request({ host: target.hostname, port: target.port, path: `${target.pathname}?fileName=x.csv`, method: 'POST', headers: { 'content-type': 'text/csv', 'content-length': String(50 * 1024 * 1024) } }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject);
+      req.write('external_id,amount,received_at\n');
+      setTimeout(() => reject(new Error('no answer: the body was being read first')), 5000).unref();
+    });
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
 
   it('validates a file larger than 1 MB and imports it with the same idempotency rules', async () => {
     const T = tenantName('imp-http');

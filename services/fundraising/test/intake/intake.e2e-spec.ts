@@ -30,7 +30,7 @@ const SECRETS = {
 
 const CONFIGURE = `mutation($input: ConfigurePaymentProviderInput!) { configurePaymentProvider(input: $input) { account { provider environment webhookSecretSet apiKeySet webhookId clientId accountRef webhookPath } } }`;
 const EVENTS = `query($status: ProviderEventStatus, $provider: PaymentProvider, $first: Int) { providerEvents(status: $status, provider: $provider, first: $first) { edges { node { id providerEventId eventType status error attempts contact { id email } gift { id amount { amountMinor currency } kind source externalRef netAmount { amountMinor } recurringAgreement { id } } recurringAgreement { id status } } } pageInfo { hasNextPage endCursor } } }`;
-const AGREEMENT = `query($id: ID!) { recurringAgreement(id: $id) { id status provider providerRef type installmentsTotal amount { amountMinor currency } period dayOfMonth lastDayOfMonth startDate nextExpectedDate missedCount paidCount contact { id firstName lastName email } } }`;
+const AGREEMENT = `query($id: ID!) { recurringAgreement(id: $id) { id status provider providerRef type instalmentsTotal amount { amountMinor currency } period dayOfMonth lastDayOfMonth startDate nextExpectedDate missedCount paidCount contact { id firstName lastName email } } }`;
 const CONTACT_GIFTS = `query($id: ID!) { contact(id: $id) { id email gifts(first: 50) { edges { node { id amount { amountMinor } kind source externalRef } } } recurringAgreements { edges { node { id status providerRef } } } } }`;
 
 async function events(as = acme, vars: Record<string, unknown> = {}) {
@@ -222,6 +222,10 @@ describe('Stripe webhooks', () => {
     const expired = await stripe('acme', event, SECRETS.acmeStripe, { timestamp: Math.floor(Date.now() / 1000) - 301 });
     expect(expired.status).toBe(400);
     expect(await expired.json()).toEqual({ error: 'expired_signature' });
+    // A timestamp far in the future would stay replayable until then: refused the same way.
+    const future = await stripe('acme', event, SECRETS.acmeStripe, { timestamp: Math.floor(Date.now() / 1000) + 3600 });
+    expect(future.status).toBe(400);
+    expect(await future.json()).toEqual({ error: 'expired_signature' });
     expect(await metric('webhook_rejections_total', { provider: 'stripe', reason: 'invalid_signature' })).toBe(bad0 + 2);
     expect(await metric('webhook_rejections_total', { provider: 'stripe', reason: 'missing_signature' })).toBeGreaterThanOrEqual(1);
     expect(await metric('webhook_rejections_total', { provider: 'stripe', reason: 'expired_signature' })).toBeGreaterThanOrEqual(1);
@@ -527,7 +531,7 @@ describe('JustGiving (pull and reconcile)', () => {
 });
 
 describe('recurring agreements', () => {
-  const CREATE = `mutation($input: CreateRecurringAgreementInput!) { createRecurringAgreement(input: $input) { recurringAgreement { id status provider type installmentsTotal amount { amountMinor currency } period dayOfMonth lastDayOfMonth startDate nextExpectedDate missedCount paidCount contact { id } } } }`;
+  const CREATE = `mutation($input: CreateRecurringAgreementInput!) { createRecurringAgreement(input: $input) { recurringAgreement { id status provider type instalmentsTotal amount { amountMinor currency } period dayOfMonth lastDayOfMonth startDate nextExpectedDate missedCount paidCount contact { id } } } }`;
   const UPDATE = `mutation($input: UpdateRecurringAgreementInput!) { updateRecurringAgreement(input: $input) { recurringAgreement { id status amount { amountMinor } dayOfMonth lastDayOfMonth nextExpectedDate missedCount } } }`;
   const EVALUATE = `mutation($input: EvaluateRecurringAgreementsInput!) { evaluateRecurringAgreements(input: $input) { evaluated instalmentsApplied lapsed } }`;
   const LIST = `query($status: RecurringAgreementStatus) { recurringAgreements(status: $status, first: 100) { edges { node { id status } } } }`;
@@ -552,14 +556,27 @@ describe('recurring agreements', () => {
     });
   });
 
+  it('takes a FIXED agreement\'s length under either spelling (installmentsTotal is deprecated) and answers both', async () => {
+    const contactId = await newContact();
+    const base = { contactId, amount: { amountMinor: 500, currency: 'GBP' }, period: 'MONTHLY', startDate: '2027-01-05', type: 'FIXED' };
+    const q = `mutation($input: CreateRecurringAgreementInput!) { createRecurringAgreement(input: $input) { recurringAgreement { instalmentsTotal installmentsTotal } } }`;
+    for (const input of [{ ...base, instalmentsTotal: 6 }, { ...base, installmentsTotal: 6 }, { ...base, instalmentsTotal: 6, installmentsTotal: 6 }]) {
+      const r = await acme(q, { input: { ...input, idempotencyKey: key() } });
+      expect(r.errors).toBeUndefined();
+      expect(r.data.createRecurringAgreement.recurringAgreement).toEqual({ instalmentsTotal: 6, installmentsTotal: 6 });
+    }
+  });
+
   it.each([
     ['a zero amount', { amount: { amountMinor: 0, currency: 'GBP' } }, 'BAD_USER_INPUT', 'input.amount.amountMinor'],
     ['an unknown currency', { amount: { amountMinor: 100, currency: 'XXY' } }, 'BAD_USER_INPUT', 'input.amount.currency'],
     ['day 32', { dayOfMonth: 32 }, 'BAD_USER_INPUT', 'input.dayOfMonth'],
     ['a day and the last day', { dayOfMonth: 5, lastDayOfMonth: true }, 'BAD_USER_INPUT', 'input.dayOfMonth'],
     ['a day on a weekly agreement', { period: 'WEEKLY', dayOfMonth: 5 }, 'BAD_USER_INPUT', 'input.dayOfMonth'],
-    ['FIXED without installmentsTotal', { type: 'FIXED' }, 'BAD_USER_INPUT', 'input.installmentsTotal'],
-    ['OPEN with installmentsTotal', { installmentsTotal: 3 }, 'BAD_USER_INPUT', 'input.installmentsTotal'],
+    ['FIXED without instalmentsTotal', { type: 'FIXED' }, 'BAD_USER_INPUT', 'input.instalmentsTotal'],
+    ['OPEN with instalmentsTotal', { instalmentsTotal: 3 }, 'BAD_USER_INPUT', 'input.instalmentsTotal'],
+    ['OPEN with the deprecated installmentsTotal', { installmentsTotal: 3 }, 'BAD_USER_INPUT', 'input.installmentsTotal'],
+    ['both spellings, disagreeing', { type: 'FIXED', instalmentsTotal: 3, installmentsTotal: 4 }, 'BAD_USER_INPUT', 'input.instalmentsTotal'],
     ['a date that does not exist', { startDate: '2026-02-30' }, 'BAD_USER_INPUT', 'input.startDate'],
     ['an unknown contact', { contactId: randomUUID() }, 'NOT_FOUND', 'input.contactId'],
     ['an unknown period', { period: 'FORTNIGHTLY' }, 'BAD_USER_INPUT', 'input.period'],

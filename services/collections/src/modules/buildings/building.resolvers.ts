@@ -44,7 +44,7 @@ export const buildingResolvers: Resolvers = {
     apartment: (_: unknown, { id }: { id: string }, ctx: Ctx) => (read(ctx), isUuid(id) ? apartmentLoader(ctx).load(id) : null),
     apartments: (_: unknown, args: PageArgs & { buildingId?: string | null }, ctx: Ctx) => {
       read(ctx);
-      if (args.buildingId && !isUuid(args.buildingId)) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+      if (args.buildingId && !isUuid(args.buildingId)) return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
       return ctx.tx((m) => pageApartments(m, ctx.principal.tenantId, args.buildingId ?? null, args));
     },
   },

@@ -64,7 +64,7 @@ export const dunningResolvers: Resolvers = {
     dunningPolicyVersions: async (_: unknown, args: ScopeArgs & PageArgs, ctx: Ctx) => {
       requirePermission(ctx.principal, 'collections.read');
       const s = await readScope(ctx, args);
-      if (!s) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+      if (!s) return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
       return ctx.tx((m) => pageVersions(m, tenant(ctx), s, args));
     },
     dunningPreview: (_: unknown, args: { apartmentId: string; asOf?: string }, ctx: Ctx) => (requirePermission(ctx.principal, 'collections.read'), isUuid(args.apartmentId) ? preview(ctx, args.apartmentId, args.asOf) : null),

@@ -10,7 +10,7 @@ interface QueueArgs extends PageArgs {
   filter?: { bucket?: string | null; status?: string | null; buildingId?: string | null } | null;
   asOf?: string | null;
 }
-const EMPTY = { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+const EMPTY = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
 const BUCKET_ENUM = { notDue: 'NOT_DUE', d0_30: 'D0_30', d31_60: 'D31_60', d61_90: 'D61_90', d90Plus: 'D90_PLUS' } as const;
 
 /** Thin: GraphQL in, the queue read, GraphQL out. */

@@ -13,6 +13,9 @@ import { recordGiftAidDeclaration } from './record-declaration';
 import { buildScheduleRows, renderScheduleFiles, ScheduleError } from './schedule';
 import { setGiftAidAggregationThreshold } from './set-threshold';
 
+/** Gift Aid is a UK scheme: its amounts are pounds sterling. */
+const gbp = (amountMinor: number) => ({ amountMinor, currency: 'GBP' });
+
 type Ctx = RequestContext;
 const who = (ctx: Ctx) => ({ tenantId: ctx.principal.tenantId, actor: ctx.principal.userId });
 
@@ -199,11 +202,20 @@ export const giftAidResolvers: GraphQLResolverMap<Ctx> = {
   Gift: {
     giftAid: (g: { id: string }, _: unknown, ctx: Ctx) => giftAidStatusLoader(ctx).load(g.id),
   },
+  GiftAidAggregationThreshold: {
+    amount: (t: { amountMinor: number }) => gbp(t.amountMinor),
+  },
   GiftAidDeclaration: {
     contact: (d: DeclarationRow, _: unknown, ctx: Ctx) => contactLoader(ctx).load(d.contactId),
     gift: (d: DeclarationRow, _: unknown, ctx: Ctx) => (d.giftId ? giftLoader(ctx).load(d.giftId) : null),
   },
   GiftAidClaim: {
+    scheduleTotal: (c: ClaimOut) => gbp(c.scheduleTotalMinor),
+    totalDonations: (c: ClaimOut) => gbp(c.totalDonationsMinor),
+    adjustmentTotal: (c: ClaimOut) => gbp(c.adjustmentTotalMinor),
+    adjustmentTax: (c: ClaimOut) => gbp(c.adjustmentTaxMinor),
+    taxRecoverable: (c: ClaimOut) => gbp(c.taxRecoverableMinor),
+    aggregationThreshold: (c: ClaimOut) => gbp(c.aggregationThresholdMinor),
     adjustments: async (c: ClaimOut, _: unknown, ctx: Ctx) =>
       (await claimItemsLoader(ctx).load(c.id))
         .filter((i) => i.kind === 'ADJUSTMENT')
@@ -221,6 +233,7 @@ export const giftAidResolvers: GraphQLResolverMap<Ctx> = {
     },
   },
   GiftAidClaimAdjustment: {
+    amount: (a: { amountMinor: number }) => gbp(a.amountMinor),
     gift: (a: { giftId: string }, _: unknown, ctx: Ctx) => giftLoader(ctx).load(a.giftId),
   },
 };

@@ -9,4 +9,11 @@ export const importModule = defineModule({
   resolvers: importResolvers,
   migrations: [FundraisingImport1763800000500],
   routes: importRoutes,
+  auditChecks: [
+    {
+      name: 'import_completed',
+      description: 'A completed CSV import (its gifts are audited as one bulk change) without its import.completed audit event',
+      sql: `SELECT j.id AS entity_id FROM import_jobs j WHERE j.status = 'COMPLETED' AND NOT EXISTS (SELECT 1 FROM audit_events a WHERE a.entity_type = 'FundraisingImport' AND a.entity_id = j.id::text AND a.action = 'import.completed' AND a.trace_id IS NOT NULL) ORDER BY j.created_at`,
+    },
+  ],
 });

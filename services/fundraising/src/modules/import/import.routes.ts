@@ -1,5 +1,5 @@
 import express from 'express';
-import { AppError, requireFeature, withTenant, type ServiceRuntime } from '@commonhold/kit';
+import { AppError, requireFeature, withTenant, type Principal, type ServiceRuntime } from '@commonhold/kit';
 import { jobErrors, type RunDeps } from './import.store';
 import { jobOut } from './import.resolvers';
 import { startImport } from './use-cases';
@@ -17,9 +17,23 @@ export function importRoutes(app: express.Express, rt: ServiceRuntime): void {
   // The same verifier the service's GraphQL endpoint uses (embedded, distributed and tests alike).
   const verify = (authorization: string | undefined) => rt.verifyToken(authorization);
 
-  app.post('/imports', express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '64mb' }), async (req, res) => {
+  // The caller is authenticated before a byte of the (up to 64 MB) body is read.
+  const authenticate: express.RequestHandler = (req, res, next) => {
+    verify(req.headers.authorization)
+      .then((principal) => {
+        res.locals.principal = principal;
+        next();
+      })
+      .catch((err) => {
+        const code = err instanceof AppError ? String(err.extensions.code) : 'UNAUTHENTICATED';
+        // The unread body is not drained: the connection closes after this answer.
+        res.status(STATUS[code] ?? 401).set('connection', 'close').json({ errors: [{ message: err instanceof AppError ? err.message : 'A valid bearer token is required', extensions: { code } }] });
+      });
+  };
+
+  app.post('/imports', authenticate, express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '64mb' }), async (req, res) => {
     try {
-      const principal = await verify(req.headers.authorization);
+      const principal = res.locals.principal as Principal;
       requireFeature(rt.config, 'ENABLE_FUNDRAISING');
       const q = req.query as Record<string, string | undefined>;
       const bool = (name: string, dflt: boolean) => {

@@ -19,7 +19,7 @@ export async function insertAgreement(m: EntityManager, registry: EventRegistry,
   const id = randomUUID();
   const schedule: Schedule = { period: a.period, dayOfMonth: a.dayOfMonth, startDate: a.startDate };
   const [row] = await m.query(
-    `INSERT INTO recurring_agreements (id, tenant_id, contact_id, provider, provider_ref, provider_mandate_ref, payment_method, type, installments_total,
+    `INSERT INTO recurring_agreements (id, tenant_id, contact_id, provider, provider_ref, provider_mandate_ref, payment_method, type, instalments_total,
        amount_minor, currency, period, day_of_month, status, start_date, next_expected_date, closed_at, provider_event_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, CASE WHEN $14 = 'CLOSED' THEN now() END, $17)
      RETURNING *`,
@@ -32,7 +32,7 @@ export async function insertAgreement(m: EntityManager, registry: EventRegistry,
       a.mandateRef,
       a.paymentMethod,
       a.type,
-      a.installmentsTotal,
+      a.instalmentsTotal,
       a.amountMinor,
       a.currency,
       a.period,

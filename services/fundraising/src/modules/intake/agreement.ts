@@ -17,7 +17,7 @@ export interface AgreementRow {
   provider_mandate_ref: string | null;
   payment_method: string;
   type: AgreementType;
-  installments_total: number | null;
+  instalments_total: number | null;
   amount_minor: string | number;
   currency: string;
   period: Period;
@@ -37,7 +37,7 @@ export interface AgreementRow {
 export const scheduleOf = (a: Pick<AgreementRow, 'period' | 'day_of_month' | 'start_date'>): Schedule => ({ period: a.period, dayOfMonth: a.day_of_month, startDate: a.start_date });
 export const stateOf = (a: AgreementRow): AgreementState => ({
   type: a.type,
-  installmentsTotal: a.installments_total,
+  instalmentsTotal: a.instalments_total,
   status: a.status,
   nextExpectedDate: a.next_expected_date,
   missedCount: a.missed_count,
@@ -50,7 +50,7 @@ export const snapshot = (a: AgreementRow) => ({
   provider: a.provider,
   providerRef: a.provider_ref,
   type: a.type,
-  installmentsTotal: a.installments_total,
+  instalmentsTotal: a.instalments_total,
   amount: { amountMinor: Number(a.amount_minor), currency: a.currency },
   period: a.period,
   dayOfMonth: a.day_of_month,
@@ -85,7 +85,7 @@ export interface NewAgreement {
   mandateRef: string | null;
   paymentMethod: string;
   type: AgreementType;
-  installmentsTotal: number | null;
+  instalmentsTotal: number | null;
   amountMinor: number;
   currency: string;
   period: Period;

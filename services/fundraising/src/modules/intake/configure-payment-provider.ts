@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { badInput, idempotent, writeAudit } from '@commonhold/kit';
+import { badInput, idempotent, isSealed, writeAudit, type TenantSecrets } from '@commonhold/kit';
 import { PROVIDERS, type Provider } from './providers/types';
 
 type Input = Record<string, unknown> & { idempotencyKey: string };
@@ -30,7 +30,7 @@ const REQUIRED: Record<Provider, [string, string][]> = {
  * Sets a provider's credentials for the tenant (fields not given keep their stored value); the audit
  * trail records which secrets changed, never the secrets. The caller checks the admin role.
  */
-export async function configurePaymentProvider(m: EntityManager, cmd: { tenantId: string; actor: string; input: Input }): Promise<{ provider: Provider }> {
+export async function configurePaymentProvider(m: EntityManager, secrets: TenantSecrets, cmd: { tenantId: string; actor: string; input: Input }): Promise<{ provider: Provider }> {
   const { tenantId, actor, input } = cmd;
   const provider = input.provider as Provider;
   if (!PROVIDERS.includes(provider)) throw badInput('input.provider', `provider must be one of ${PROVIDERS.join(', ')}`);
@@ -56,12 +56,20 @@ export async function configurePaymentProvider(m: EntityManager, cmd: { tenantId
       accountRef: given.accountRef ?? current?.account_ref ?? null,
     };
     for (const [field, what] of REQUIRED[provider]) if (!next[field]) throw badInput(`input.${field}`, `${provider} needs ${what}`);
+    // Secrets are stored sealed with the tenant's data key (a value stored before sealing is sealed now).
+    const sealed = async (field: 'webhookSecret' | 'apiKey', column: string): Promise<string | null> => {
+      const context = `payment_provider_accounts.${column}`;
+      const fresh = given[field];
+      if (fresh != null) return secrets.seal(m, tenantId, fresh, context);
+      const kept: string | null = current?.[column] ?? null;
+      return kept === null || isSealed(kept) ? kept : secrets.seal(m, tenantId, kept, context);
+    };
     await m.query(
       `INSERT INTO payment_provider_accounts (tenant_id, provider, environment, webhook_secret, webhook_id, api_key, client_id, account_ref)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (tenant_id, provider) DO UPDATE SET environment = $3, webhook_secret = $4, webhook_id = $5, api_key = $6, client_id = $7,
          account_ref = $8, updated_at = now()`,
-      [tenantId, provider, environment, next.webhookSecret, next.webhookId, next.apiKey, next.clientId, next.accountRef],
+      [tenantId, provider, environment, await sealed('webhookSecret', 'webhook_secret'), next.webhookId, await sealed('apiKey', 'api_key'), next.clientId, next.accountRef],
     );
     // Secrets never reach the audit trail: only which ones changed.
     await writeAudit(m, {

@@ -18,13 +18,19 @@ export function createRecurringAgreement(m: EntityManager, registry: EventRegist
     const dayOfMonth = dayOf(period, input.dayOfMonth, input.lastDayOfMonth, startDate);
     const type = (input.type as string | undefined) ?? 'OPEN';
     if (type !== 'OPEN' && type !== 'FIXED') throw badInput('input.type', 'type must be OPEN or FIXED');
-    let installmentsTotal: number | null = null;
+    // `installmentsTotal` is the deprecated spelling of the same field (one spelling: instalment).
+    if (input.installmentsTotal != null && input.instalmentsTotal != null && input.installmentsTotal !== input.instalmentsTotal) {
+      throw badInput('input.instalmentsTotal', 'give instalmentsTotal only (installmentsTotal is its deprecated spelling)');
+    }
+    const givenTotal = input.instalmentsTotal ?? input.installmentsTotal;
+    const totalField = input.instalmentsTotal == null && input.installmentsTotal != null ? 'input.installmentsTotal' : 'input.instalmentsTotal';
+    let instalmentsTotal: number | null = null;
     if (type === 'FIXED') {
-      const n = input.installmentsTotal;
-      if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 1000) throw badInput('input.installmentsTotal', 'a FIXED agreement needs installmentsTotal from 1 to 1000');
-      installmentsTotal = n as number;
-    } else if (input.installmentsTotal != null) {
-      throw badInput('input.installmentsTotal', 'installmentsTotal is only for FIXED agreements');
+      const n = givenTotal;
+      if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 1000) throw badInput(totalField, 'a FIXED agreement needs instalmentsTotal from 1 to 1000');
+      instalmentsTotal = n as number;
+    } else if (givenTotal != null) {
+      throw badInput(totalField, 'instalmentsTotal is only for FIXED agreements');
     }
     const paymentMethod = (input.paymentMethod as string | undefined) ?? 'STANDING_ORDER';
     if (!['CARD', 'DIRECT_DEBIT', 'STANDING_ORDER', 'PAYPAL', 'JUSTGIVING', 'OTHER'].includes(paymentMethod)) throw badInput('input.paymentMethod', 'unknown paymentMethod');
@@ -41,7 +47,7 @@ export function createRecurringAgreement(m: EntityManager, registry: EventRegist
         mandateRef: null,
         paymentMethod,
         type: type as 'OPEN' | 'FIXED',
-        installmentsTotal,
+        instalmentsTotal,
         amountMinor: amount.amountMinor,
         currency: amount.currency,
         period,

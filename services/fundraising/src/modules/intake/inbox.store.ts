@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { isUuid } from '@commonhold/kit';
+import { isUuid, type TenantSecrets } from '@commonhold/kit';
 import type { ProviderAccount } from './deps';
 import type { Provider } from './providers/types';
 
@@ -62,16 +62,18 @@ export async function stageEvents(m: EntityManager, tenantId: string, provider: 
 const TENANT = /^[A-Za-z0-9_-]{1,64}$/;
 export const validTenantId = (t: unknown): t is string => typeof t === 'string' && TENANT.test(t);
 
-export async function loadAccount(m: EntityManager, provider: Provider): Promise<ProviderAccount | null> {
+/** The tenant's credentials for a provider, its secrets opened (they are sealed at rest). */
+export async function loadAccount(m: EntityManager, provider: Provider, secrets: TenantSecrets): Promise<ProviderAccount | null> {
   const [r] = await m.query(`SELECT * FROM payment_provider_accounts WHERE provider = $1`, [provider]);
   if (!r) return null;
+  const open = (v: string | null, column: string) => (v === null ? null : secrets.open(m, r.tenant_id, v, `payment_provider_accounts.${column}`));
   return {
     tenantId: r.tenant_id,
     provider: r.provider,
     environment: r.environment,
-    webhookSecret: r.webhook_secret,
+    webhookSecret: await open(r.webhook_secret, 'webhook_secret'),
     webhookId: r.webhook_id,
-    apiKey: r.api_key,
+    apiKey: await open(r.api_key, 'api_key'),
     clientId: r.client_id,
     accountRef: r.account_ref,
   };

@@ -71,7 +71,7 @@ export const intakeResolvers: GraphQLResolverMap<Ctx> = {
     configurePaymentProvider: (_: unknown, { input }: { input: Input }, ctx: Ctx) =>
       ctx.tx(async (m) => {
         if (!ctx.principal.roles.includes('admin')) throw forbidden('Configuring payment providers needs the admin role');
-        const { provider } = await configurePaymentProvider(m, { ...who(ctx), input });
+        const { provider } = await configurePaymentProvider(m, ctx.runtime.secrets, { ...who(ctx), input });
         const [row] = await m.query(`SELECT * FROM payment_provider_accounts WHERE provider = $1`, [provider]);
         return { account: accountOut(row) };
       }),
@@ -86,9 +86,9 @@ export const intakeResolvers: GraphQLResolverMap<Ctx> = {
       ctx.tx((m) => evaluateRecurringAgreements(m, ctx.runtime.registry, { ...who(ctx), input })),
 
     reprocessProviderEvent: (_: unknown, { input }: { input: Input }, ctx: Ctx) =>
-      ctx.tx(async (m) => ({ providerEvent: await loadEvent(m, await reprocessProviderEvent(m, ctx.runtime.registry, { ...who(ctx), input })) })),
+      ctx.tx(async (m) => ({ providerEvent: await loadEvent(m, await reprocessProviderEvent(m, ctx.runtime, { ...who(ctx), input })) })),
 
-    reconcileJustGiving: (_: unknown, { input }: { input: Input }, ctx: Ctx) => ctx.tx((m) => reconcileJustGiving(m, ctx.runtime.registry, { ...who(ctx), input })),
+    reconcileJustGiving: (_: unknown, { input }: { input: Input }, ctx: Ctx) => ctx.tx((m) => reconcileJustGiving(m, ctx.runtime, { ...who(ctx), input })),
   },
 
   Contact: {
@@ -104,7 +104,8 @@ export const intakeResolvers: GraphQLResolverMap<Ctx> = {
     contact: (a: AgreementRow, _: unknown, ctx: Ctx) => contactLoader(ctx).load(a.contact_id),
     providerRef: (a: AgreementRow) => a.provider_ref,
     paymentMethod: (a: AgreementRow) => a.payment_method,
-    installmentsTotal: (a: AgreementRow) => a.installments_total,
+    instalmentsTotal: (a: AgreementRow) => a.instalments_total,
+    installmentsTotal: (a: AgreementRow) => a.instalments_total,
     amount: (a: AgreementRow) => money(a.amount_minor, a.currency),
     dayOfMonth: (a: AgreementRow) => (a.day_of_month === LAST_DAY ? null : a.day_of_month),
     lastDayOfMonth: (a: AgreementRow) => a.day_of_month === LAST_DAY,

@@ -83,7 +83,7 @@ function finish(res: Response, outcomes: (string | null)[]): WebhookOutcome {
 
 export function intakeRoutes(app: express.Express, rt: ServiceRuntime): void {
   const metrics = intakeMetrics(rt.metrics.registry);
-  const env = (): IntakeEnv => ({ registry: rt.registry, deps: intakeDeps() });
+  const env = (): IntakeEnv => ({ registry: rt.registry, deps: intakeDeps(), secrets: rt.secrets });
   const raw = express.raw({ type: () => true, limit: '1mb' });
   const log = rt.log.child({ component: 'provider-intake' });
 
@@ -107,7 +107,7 @@ export function intakeRoutes(app: express.Express, rt: ServiceRuntime): void {
       let outcome: WebhookOutcome = 'failed';
       try {
         const tenantId = req.params.tenantId;
-        const account = validTenantId(tenantId) ? await withTenant(rt.ds, tenantId, (m) => loadAccount(m, provider)) : null;
+        const account = validTenantId(tenantId) ? await withTenant(rt.ds, tenantId, (m) => loadAccount(m, provider, rt.secrets)) : null;
         // Unknown tenant and unconfigured provider look the same.
         if (!account || !READY[provider](account)) {
           outcome = 'not_found';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { AppError, parseMoney, type EventRegistry } from '@commonhold/kit';
+import { AppError, parseMoney, type EventRegistry , type TenantSecrets } from '@commonhold/kit';
 import { createContact } from '../contacts';
 import { recordGift, refundGift } from '../gifts';
 import { scheduleOf, stateOf, type AgreementRow } from './agreement';
@@ -16,6 +16,8 @@ import { applyResume, isValidDate, PERIODS, toDateString } from './schedule';
 export interface IntakeEnv {
   registry: EventRegistry;
   deps: IntakeDeps;
+  /** Opens the provider credentials sealed at rest. */
+  secrets: TenantSecrets;
   now?: () => Date;
 }
 
@@ -231,7 +233,7 @@ async function applyAgreementAction(
         mandateRef: a.mandateRef,
         paymentMethod: a.paymentMethod,
         type: t.type,
-        installmentsTotal: t.installmentsTotal,
+        instalmentsTotal: t.instalmentsTotal,
         amountMinor: t.amount.amountMinor,
         currency: t.amount.currency,
         period: t.period,
@@ -288,7 +290,7 @@ async function applyMandateEnded(m: EntityManager, env: IntakeEnv, row: Provider
 }
 
 async function apply(m: EntityManager, env: IntakeEnv, row: ProviderEventRow): Promise<Outcome> {
-  const account = await loadAccount(m, row.provider);
+  const account = await loadAccount(m, row.provider, env.secrets);
   const action = await mapEvent(row, account, env.deps);
   switch (action.kind) {
     case 'IGNORE':

@@ -111,7 +111,7 @@ describe('transition', () => {
 
 const state = (over: Partial<AgreementState> = {}): AgreementState => ({
   type: 'OPEN',
-  installmentsTotal: null,
+  instalmentsTotal: null,
   status: 'ACTIVE',
   nextExpectedDate: '2026-03-01',
   missedCount: 0,
@@ -131,14 +131,14 @@ describe('applyPayment', () => {
     });
   });
   it('closes a FIXED agreement on its last instalment', () => {
-    expect(applyPayment(monthly(1), state({ type: 'FIXED', installmentsTotal: 3, paidCount: 2 }), '2026-03-01')).toMatchObject({
+    expect(applyPayment(monthly(1), state({ type: 'FIXED', instalmentsTotal: 3, paidCount: 2 }), '2026-03-01')).toMatchObject({
       status: 'CLOSED',
       paidCount: 3,
       nextExpectedDate: null,
     });
   });
   it('keeps a FIXED agreement open before its last instalment', () => {
-    expect(applyPayment(monthly(1), state({ type: 'FIXED', installmentsTotal: 3, paidCount: 1 }), '2026-03-01').status).toBe('ACTIVE');
+    expect(applyPayment(monthly(1), state({ type: 'FIXED', instalmentsTotal: 3, paidCount: 1 }), '2026-03-01').status).toBe('ACTIVE');
   });
 });
 

@@ -140,7 +140,7 @@ export function transition(from: AgreementStatus, action: AgreementAction): Agre
 
 export interface AgreementState {
   type: AgreementType;
-  installmentsTotal: number | null;
+  instalmentsTotal: number | null;
   status: AgreementStatus;
   nextExpectedDate: string | null;
   missedCount: number;
@@ -151,7 +151,7 @@ export interface AgreementState {
 export function applyPayment(s: Schedule, a: AgreementState, paidOn: string): AgreementState {
   const paidCount = a.paidCount + 1;
   let status = transition(a.status, 'PAYMENT');
-  if (a.type === 'FIXED' && a.installmentsTotal != null && paidCount >= a.installmentsTotal) status = 'CLOSED';
+  if (a.type === 'FIXED' && a.instalmentsTotal != null && paidCount >= a.instalmentsTotal) status = 'CLOSED';
   const nextExpectedDate = status === 'CLOSED' ? null : status === 'PAUSED' ? a.nextExpectedDate : nextExpectedAfterPayment(s, a.nextExpectedDate, paidOn);
   return { ...a, status, paidCount, missedCount: 0, nextExpectedDate };
 }

@@ -106,7 +106,7 @@ function subscriptionTerms(s: GcSubscription): AgreementTerms {
     dayOfMonth: period === 'MONTHLY' ? (s.day_of_month ?? Number(s.start_date.slice(8, 10))) : null,
     startDate: s.start_date,
     type: s.count ? 'FIXED' : 'OPEN',
-    installmentsTotal: s.count ?? null,
+    instalmentsTotal: s.count ?? null,
   };
 }
 

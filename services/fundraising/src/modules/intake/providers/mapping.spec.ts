@@ -81,7 +81,7 @@ describe('Stripe events', () => {
         agreementRef: 'sub_1QZm2ZLkdIwHu7ixV3pR9tYb',
         status: 'ACTIVE',
         donor: { customerRef: 'cus_RBm9XqL2wPz4Hc' },
-        terms: { amount: { amountMinor: 1500, currency: 'GBP' }, period: 'MONTHLY', dayOfMonth: 20, startDate: '2026-11-20', type: 'OPEN', installmentsTotal: null },
+        terms: { amount: { amountMinor: 1500, currency: 'GBP' }, period: 'MONTHLY', dayOfMonth: 20, startDate: '2026-11-20', type: 'OPEN', instalmentsTotal: null },
       },
     ],
     ['customer.subscription.updated with pause_collection → PAUSED', { ...sub(), type: 'customer.subscription.updated', data: { object: { ...sub().data.object, pause_collection: { behavior: 'void', resumes_at: null } } } }, { kind: 'AGREEMENT', status: 'PAUSED' }],
@@ -123,7 +123,7 @@ describe('GoCardless events (resources read through the API client)', () => {
         mandateRef: 'MD01JBW8Z5T4RM',
         status: 'ACTIVE',
         donor: { customerRef: 'CU01JBW8YX9F3T', email: 'KATHERINE.JOHNSON@example.org', firstName: 'Katherine', lastName: 'Johnson' },
-        terms: { amount: { amountMinor: 1000, currency: 'GBP' }, period: 'MONTHLY', dayOfMonth: 6, startDate: '2026-11-06', type: 'OPEN', installmentsTotal: null },
+        terms: { amount: { amountMinor: 1000, currency: 'GBP' }, period: 'MONTHLY', dayOfMonth: 6, startDate: '2026-11-06', type: 'OPEN', instalmentsTotal: null },
         paymentMethod: 'DIRECT_DEBIT',
       },
     ],
@@ -149,7 +149,7 @@ describe('GoCardless events (resources read through the API client)', () => {
     const customer = { ...fixture('gocardless/api/customers.CU01JBW8YX9F3T.json').customers, given_name: null, family_name: null, company_name: 'Orbit Engineering Ltd' };
     const client = fakeGoCardless({ 'subscriptions.SB01JBW9A3Q2VD': sub, 'customers.CU01JBW8YX9F3T': customer });
     expect(await mapGoCardlessEvent(batch[1], client)).toMatchObject({
-      terms: { period: 'YEARLY', dayOfMonth: null, type: 'FIXED', installmentsTotal: 3 },
+      terms: { period: 'YEARLY', dayOfMonth: null, type: 'FIXED', instalmentsTotal: 3 },
       donor: { organisationName: 'Orbit Engineering Ltd', lastName: null },
     });
   });
@@ -179,7 +179,7 @@ describe('PayPal events (recorded payloads)', () => {
         agreementRef: 'I-BW452GLLEP1G',
         status: 'ACTIVE',
         donor: { customerRef: '2J6QB8YJQSJRJ', email: 'mary.somerville@example.org', firstName: 'Mary', lastName: 'Somerville' },
-        terms: { amount: { amountMinor: 800, currency: 'GBP' }, period: 'MONTHLY', dayOfMonth: 20, startDate: '2026-11-20', type: 'OPEN', installmentsTotal: null },
+        terms: { amount: { amountMinor: 800, currency: 'GBP' }, period: 'MONTHLY', dayOfMonth: 20, startDate: '2026-11-20', type: 'OPEN', instalmentsTotal: null },
       },
     ],
     ['BILLING.SUBSCRIPTION.CANCELLED → CLOSED', 'BILLING.SUBSCRIPTION.CANCELLED', { kind: 'AGREEMENT', agreementRef: 'I-BW452GLLEP1G', status: 'CLOSED' }],

@@ -118,7 +118,7 @@ function planTerms(plan: PayPalPlan, sub: Record<string, any>): AgreementTerms {
     dayOfMonth: period === 'MONTHLY' ? Number(start.slice(8, 10)) : null,
     startDate: start,
     type: cycle.total_cycles > 0 ? 'FIXED' : 'OPEN',
-    installmentsTotal: cycle.total_cycles > 0 ? cycle.total_cycles : null,
+    instalmentsTotal: cycle.total_cycles > 0 ? cycle.total_cycles : null,
   };
 }
 

@@ -18,10 +18,14 @@ export type StripeRejection = 'missing_signature' | 'expired_signature' | 'inval
 
 /**
  * Verifies `Stripe-Signature` over the raw bytes with the endpoint secret (the SDK's check:
- * HMAC-SHA256 of `t.payload`, timestamp within 300 s). Returns the event or why it was refused.
+ * HMAC-SHA256 of `t.payload`, timestamp within 300 s either way). Returns the event or why it was refused.
  */
-export async function verifyStripe(raw: Buffer, header: string | undefined, secret: string): Promise<{ event: StripeEvent } | { rejected: StripeRejection }> {
+export async function verifyStripe(raw: Buffer, header: string | undefined, secret: string, now = Date.now()): Promise<{ event: StripeEvent } | { rejected: StripeRejection }> {
   if (!header) return { rejected: 'missing_signature' };
+  // The SDK refuses only timestamps too far in the past; one far in the future would stay
+  // replayable until then, so it is refused the same way (a clock skew of the tolerance is allowed).
+  const t = Number(/(?:^|,)\s*t=(\d+)/.exec(header)?.[1]);
+  if (Number.isFinite(t) && t * 1000 > now + STRIPE_TOLERANCE_SECONDS * 1000) return { rejected: 'expired_signature' };
   try {
     const event = (await Stripe.webhooks.constructEventAsync(raw, header, secret, STRIPE_TOLERANCE_SECONDS)) as unknown as StripeEvent;
     return { event };
@@ -73,7 +77,7 @@ function subscriptionTerms(sub: Record<string, any>): AgreementTerms | null {
     dayOfMonth: period === 'MONTHLY' ? anchor.getUTCDate() : null,
     startDate: toDateString(new Date((sub.start_date ?? sub.created) * 1000)),
     type: 'OPEN',
-    installmentsTotal: null,
+    instalmentsTotal: null,
   };
 }
 

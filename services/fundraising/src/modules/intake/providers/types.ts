@@ -27,7 +27,7 @@ export interface AgreementTerms {
   dayOfMonth: number | null;
   startDate: string;
   type: 'OPEN' | 'FIXED';
-  installmentsTotal: number | null;
+  instalmentsTotal: number | null;
 }
 
 /** One provider event, reduced to what intake does with it. */

@@ -1,0 +1,4 @@
+import { InMemoryDeliveryStore } from '../src';
+import { describeDeliveryStoreContract } from '../src/testing';
+
+describeDeliveryStoreContract('InMemoryDeliveryStore', () => new InMemoryDeliveryStore());
