@@ -1,7 +1,8 @@
 // Every financial side effect of collections leaves an audit event with a trace id, and the
 // service's audit checker proves it: a whole flow (charges, payments, adjustment, reversal, bank
 // import and the office's resolution, a promise kept through the ledger consumer) shows no gap; an
-// audit row removed behind the application's back shows up under its check.
+// audit row removed behind the application's back shows up under its check, and so does a bank line
+// that no longer reconciles with its ledger payment.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { AuditReport } from '@commonhold/kit';
@@ -20,7 +21,7 @@ const gbp = (amountMinor: number) => ({ amountMinor, currency: 'GBP' });
 const gapsOf = (report: AuditReport, tenant: string) => report.gaps.filter((g) => g.tenantId === tenant).map((g) => ({ check: g.check, entityIds: g.entityIds }));
 const withDatabase = (url: string, db: string) => Object.assign(new URL(url), { pathname: `/${db}` }).toString();
 
-it('finds every financial side effect audited with a trace id, and reports one whose audit row was removed', async () => {
+it('finds every financial side effect audited and the bank reconciled, and reports a removed audit row and a line that no longer reconciles', async () => {
   const tenant = `audit-${randomUUID()}`;
   const as = platform.as(tenant);
   const { apartments } = await givenBuilding(as, 2);
@@ -55,11 +56,14 @@ it('finds every financial side effect audited with a trace id, and reports one w
     await su.query(`SET session_replication_role = replica`);
     await su.query(`DELETE FROM audit_events WHERE entity_type = 'ledger-entry' AND entity_id = $1`, [charge]);
     await su.query(`UPDATE audit_events SET trace_id = NULL WHERE entity_type = 'promise-to-pay' AND entity_id = $1 AND action = 'promise-to-pay.kept'`, [promise]);
+    // And break the bank's reconciliation: the resolved line's amount no longer matches its payment.
+    await su.query(`UPDATE bank_lines SET amount_minor = amount_minor + 1 WHERE id = $1`, [unmatched.id]);
   } finally {
     await su.end();
   }
   expect(gapsOf(await checker.run(), tenant)).toEqual([
     { check: 'ledger_entry_posted', entityIds: [charge] },
+    { check: 'reconciliation_bank_line', entityIds: [unmatched.id] },
     { check: 'promise_resolved', entityIds: [promise] },
   ]);
 });
