@@ -1,9 +1,10 @@
 /**
  * `npm run bench -- <name> [options]`: runs one bench and prints ONE JSON object on stdout
- * (progress and logs go to stderr). Benches: gateway, outbox, import, dashboard. See docs/performance.md.
+ * (progress and logs go to stderr). Benches: gateway, outbox, import, dashboard, collections. See docs/performance.md.
  */
 import { gatewayBench } from './gateway.bench';
 import { outboxBench } from './outbox.bench';
+import { collectionsBench } from '../collections';
 import { dashboardBench } from '../dashboard';
 import { importBench } from '../import';
 
@@ -12,6 +13,7 @@ const benches: Record<string, (argv: string[]) => Promise<Record<string, unknown
   outbox: outboxBench,
   import: importBench,
   dashboard: dashboardBench,
+  collections: collectionsBench,
 };
 
 async function main() {

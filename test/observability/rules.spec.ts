@@ -22,9 +22,10 @@ const recordings = rules.filter((r): r is RecordingRule => !isAlert(r));
 it('passes promtool check rules (syntax and lint)', () => {
   const dir = rulesWorkdir();
   const r = promtool(['check', 'rules', 'rules.yaml'], dir);
-  // Every rule of the committed manifest: 16 per service (however many the registry holds), then the event and audit alerts.
-  expect(r.output).toMatch(new RegExp(`SUCCESS: ${rules.length} rules found`));
-  expect(rules.length).toBe(SERVICE_SLOS.length * 16 + EVENT_ALERT_NAMES.length + AUDIT_ALERT_NAMES.length);
+  // Per service and SLO kind: one recording rule per SLI window and one alert per burn rate; then the event and audit alerts.
+  const expected = SERVICE_SLOS.length * SLO_KINDS.length * (SLI_WINDOWS.length + BURN_RATE_ALERTS.length) + EVENT_ALERT_NAMES.length + AUDIT_ALERT_NAMES.length;
+  expect(r.output).toMatch(new RegExp(`SUCCESS: ${expected} rules found`));
+  expect(rules.length).toBe(expected);
   expect(r.status).toBe(0);
 });
 

@@ -50,6 +50,7 @@ export const ROLE_GRANTS: Record<Role, { description: string; grants: readonly G
       'campaigns:read', 'opportunities:read', 'imports:read', 'imports:write',
       'dashboard:read', 'audit:read', 'settings:read',
       'public-links:write',
+      'collections:read', 'ledger:write', 'bank-statements:read',
     ],
   },
   fundraiser: {
@@ -68,8 +69,11 @@ export const ROLE_GRANTS: Record<Role, { description: string; grants: readonly G
   grants_manager: { description: 'Funders and grant pipeline; reads contacts and giving.', grants: ['contacts:read', 'gifts:read', 'opportunities:read', 'opportunities:write', 'campaigns:read', 'dashboard:read', 'public-links:write'] },
   // The building-keyed roles carry a narrow scope; their permissions arrive with the subgraphs
   // that own buildings, apartments and work orders. Until then they are refused everywhere.
-  building_manager: { description: 'A building office, scoped to its buildings.', grants: ['public-links:write'] },
-  owner: { description: 'A resident, scoped to their apartment.', grants: [] },
+  building_manager: {
+    description: 'A building office, scoped to its buildings: buildings and apartments, the ledger, dunning policies, public links.',
+    grants: ['collections:read', 'buildings:write', 'ledger:write', 'bank-statements:read', 'dunning:configure', 'public-links:write'],
+  },
+  owner: { description: 'A resident, scoped to their apartment: reads its statement, balance and promises.', grants: ['collections:read'] },
   vendor: { description: 'A contractor, scoped to its own vendor record and work orders.', grants: [] },
 };
 

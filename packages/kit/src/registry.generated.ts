@@ -17,6 +17,19 @@ export const SERVICE_REGISTRY = [
     }
   },
   {
+    "name": "collections",
+    "kind": "subgraph",
+    "port": 4020,
+    "featureFlag": "ENABLE_COLLECTIONS_OS",
+    "database": true,
+    "passthroughRoutes": [],
+    "slo": {
+      "availabilityObjective": 0.995,
+      "latencyObjective": 0.99,
+      "latencyBudgetSeconds": 0.25
+    }
+  },
+  {
     "name": "fundraising",
     "kind": "subgraph",
     "port": 4010,
@@ -67,4 +80,4 @@ export type RegisteredService = (typeof SERVICE_REGISTRY)[number];
 export type ServiceName = RegisteredService['name'];
 
 /** One kill switch per subgraph (ARCHITECTURE §6): a disabled subgraph answers FEATURE_DISABLED. */
-export const SERVICE_FEATURE_FLAGS = ["ENABLE_FUNDRAISING","ENABLE_IDENTITY","ENABLE_VOLUNTEERS"] as const;
+export const SERVICE_FEATURE_FLAGS = ["ENABLE_COLLECTIONS_OS","ENABLE_FUNDRAISING","ENABLE_IDENTITY","ENABLE_VOLUNTEERS"] as const;

@@ -2,12 +2,14 @@
 // Do not edit: the tests run `platform:generate --check`.
 import type { z } from 'zod';
 import type { ServiceDefinition } from '@commonhold/kit';
+import { collectionsConfigSchema, collectionsService } from '../../../services/collections/src';
 import { fundraisingConfigSchema, fundraisingService } from '../../../services/fundraising/src';
 import { identityConfigSchema, identityService } from '../../../services/identity/src';
 import { volunteersConfigSchema, volunteersService } from '../../../services/volunteers/src';
 
 /** Every subgraph the platform runs, with its config schema and default port. */
 export const SERVICES: { def: ServiceDefinition; schema: z.ZodType<any>; port: number }[] = [
+  { def: collectionsService, schema: collectionsConfigSchema, port: 4020 },
   { def: fundraisingService, schema: fundraisingConfigSchema, port: 4010 },
   { def: identityService, schema: identityConfigSchema, port: 4001 },
   { def: volunteersService, schema: volunteersConfigSchema, port: 4060 },

@@ -2,6 +2,158 @@
 /* eslint-disable */
 
 /**
+ * An apartment was created in a building (shares are null until the building's share table is set). Subject: the apartment id; key: the building id, so a building's apartments keep their order.
+ */
+export interface CollectionsApartmentCreatedV1 {
+  apartmentId: string;
+  buildingId: string;
+  unit: string;
+  floor: number | null;
+  ownershipShare: number | null;
+  heatingShare: number | null;
+  otherShare: number | null;
+  paymentReference: string;
+}
+
+/**
+ * An apartment with no ledger entries was deleted. Subject: the apartment id; key: the building id.
+ */
+export interface CollectionsApartmentDeletedV1 {
+  apartmentId: string;
+  buildingId: string;
+}
+
+/**
+ * An apartment's unit, floor, payment reference or shares changed (the full new state; setting a building's share table emits one per apartment). Subject: the apartment id; key: the building id.
+ */
+export interface CollectionsApartmentUpdatedV1 {
+  apartmentId: string;
+  buildingId: string;
+  unit: string;
+  floor: number | null;
+  ownershipShare: number | null;
+  heatingShare: number | null;
+  otherShare: number | null;
+  paymentReference: string;
+}
+
+/**
+ * A building was created in collections. Subject and key: the building id. Voting, vendors and bulk-ops project buildings from these events.
+ */
+export interface CollectionsBuildingCreatedV1 {
+  buildingId: string;
+  name: string;
+  address: {
+    line1: string;
+    line2: string | null;
+    city: string;
+    postcode: string;
+    country: string;
+  };
+  currency: string;
+}
+
+/**
+ * A building without apartments was deleted. Subject and key: the building id.
+ */
+export interface CollectionsBuildingDeletedV1 {
+  buildingId: string;
+}
+
+/**
+ * A building's name, address or currency changed (the full new state). Subject and key: the building id.
+ */
+export interface CollectionsBuildingUpdatedV1 {
+  buildingId: string;
+  name: string;
+  address: {
+    line1: string;
+    line2: string | null;
+    city: string;
+    postcode: string;
+    country: string;
+  };
+  currency: string;
+}
+
+/**
+ * An entry was appended to an apartment's receivables ledger (charge, payment, adjustment or reversal). Amounts are signed minor units: debits positive, credits negative. Subject: the entry id; key: the apartment id, so an apartment's entries keep their order.
+ */
+export interface CollectionsLedgerEntryPostedV1 {
+  entryId: string;
+  apartmentId: string;
+  buildingId: string;
+  kind: 'charge' | 'payment' | 'adjustment' | 'reversal';
+  subtype: string;
+  amount: {
+    amountMinor: number;
+    currency: string;
+  };
+  bookedOn: string;
+  dueOn: string | null;
+  reversesId: string | null;
+}
+
+/**
+ * A promise to pay was broken: an instalment date passed with less paid than due by then. Escalation resumes at once; the manager is told (the notifications consumer is a later piece). Subject: the promise id; key: the apartment id.
+ */
+export interface CollectionsPromiseToPayBrokenV1 {
+  promiseId: string;
+  apartmentId: string;
+  buildingId: string;
+  currency: string;
+  /**
+   * @minItems 1
+   * @maxItems 12
+   */
+  instalments: {
+    dueOn: string;
+    amountMinor: number;
+  }[];
+  paidMinor: number;
+  evaluatedOn: string;
+  shortOn: string;
+}
+
+/**
+ * A promise to pay was kept: everything promised was paid. Subject: the promise id; key: the apartment id.
+ */
+export interface CollectionsPromiseToPayKeptV1 {
+  promiseId: string;
+  apartmentId: string;
+  buildingId: string;
+  currency: string;
+  /**
+   * @minItems 1
+   * @maxItems 12
+   */
+  instalments: {
+    dueOn: string;
+    amountMinor: number;
+  }[];
+  paidMinor: number;
+  evaluatedOn: string;
+}
+
+/**
+ * An owner promised to pay (one or more instalments); dunning escalation for the apartment pauses while it is active. Subject: the promise id; key: the apartment id.
+ */
+export interface CollectionsPromiseToPayMadeV1 {
+  promiseId: string;
+  apartmentId: string;
+  buildingId: string;
+  currency: string;
+  /**
+   * @minItems 1
+   * @maxItems 12
+   */
+  instalments: {
+    dueOn: string;
+    amountMinor: number;
+  }[];
+}
+
+/**
  * A contact (person) was created in fundraising. Subject: the contact id.
  */
 export interface FundraisingContactCreatedV1 {
@@ -149,6 +301,16 @@ export interface FundraisingRecurringAgreementChangedV1 {
 
 /** Every event type and its payload (`data`). */
 export interface EventPayloads {
+  'commonhold.collections.apartment.created.v1': CollectionsApartmentCreatedV1;
+  'commonhold.collections.apartment.deleted.v1': CollectionsApartmentDeletedV1;
+  'commonhold.collections.apartment.updated.v1': CollectionsApartmentUpdatedV1;
+  'commonhold.collections.building.created.v1': CollectionsBuildingCreatedV1;
+  'commonhold.collections.building.deleted.v1': CollectionsBuildingDeletedV1;
+  'commonhold.collections.building.updated.v1': CollectionsBuildingUpdatedV1;
+  'commonhold.collections.ledger-entry.posted.v1': CollectionsLedgerEntryPostedV1;
+  'commonhold.collections.promise-to-pay.broken.v1': CollectionsPromiseToPayBrokenV1;
+  'commonhold.collections.promise-to-pay.kept.v1': CollectionsPromiseToPayKeptV1;
+  'commonhold.collections.promise-to-pay.made.v1': CollectionsPromiseToPayMadeV1;
   'commonhold.fundraising.contact.created.v1': FundraisingContactCreatedV1;
   'commonhold.fundraising.contact.erased.v1': FundraisingContactErasedV1;
   'commonhold.fundraising.contact.merged.v1': FundraisingContactMergedV1;

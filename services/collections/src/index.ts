@@ -1,0 +1,2 @@
+export { collectionsService } from './service';
+export { collectionsConfigSchema } from './config';

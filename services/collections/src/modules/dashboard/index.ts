@@ -1,0 +1,2 @@
+// What other modules may import from dashboard (its wiring is dashboard.module.ts).
+export { collectionRateBasisPoints } from './dashboard';

@@ -1,0 +1,5 @@
+// What other modules may import from ledger (its wiring is ledger.module.ts).
+export { addDays, bucketOf, BUCKETS, calendarDate, daysBetween, position, worstBucket, type Aging, type Bucket, type LedgerEntry, type Position } from './ledger';
+export { agingRows, entriesOfApartment, AGING_SQL, type AgingRow, type EntryRow } from './ledger.store';
+export { agingOut, balanceOut } from './ledger.view';
+export { post, todayUtc } from './post-entry';

@@ -1,0 +1,20 @@
+import { composeModules, KitTables1763800000000, loadSubgraphSdl, type ServiceDefinition } from '@commonhold/kit';
+import { buildingsModule } from './modules/buildings/building.module';
+import { dashboardModule } from './modules/dashboard/dashboard.module';
+import { dunningModule } from './modules/dunning/dunning.module';
+import { ledgerModule } from './modules/ledger/ledger.module';
+import { promisesModule } from './modules/promises/promise.module';
+import { queueModule } from './modules/queue/queue.module';
+import { coreResolvers } from './shared/core.resolvers';
+
+/** The collections subgraph: its modules, composed; the kit does the rest. */
+export const collectionsService: ServiceDefinition = {
+  name: 'collections',
+  typeDefs: loadSubgraphSdl('collections'),
+  ...composeModules([buildingsModule, ledgerModule, promisesModule, dunningModule, queueModule, dashboardModule], {
+    resolvers: [coreResolvers],
+    migrations: [KitTables1763800000000],
+    // The audit trail spans buildings: global scope only.
+    permissions: { Query: { collectionsAuditEvents: 'audit:read' } },
+  }),
+};
