@@ -51,6 +51,8 @@ beforeAll(async () => {
     expect(q.errors).toBeUndefined();
     const me = await as(`{ me { userId tenantId } }`); // identity
     expect(me.errors).toBeUndefined();
+    const buildings = await as(`{ buildings(first: 1) { edges { node { id } } } }`); // collections
+    expect(buildings.errors).toBeUndefined();
   }
   const bad = await as(`query { noSuchField }`);
   expect(bad.errors).toBeDefined();
