@@ -58,8 +58,36 @@ export const KitTenantFlags1790000000300 = sqlMigration(
   ['DROP TABLE tenant_feature_flags'],
 );
 
+/**
+ * Compaction of a drained outbox (issue 10 item 7). Every outbox row is deleted once published, so
+ * after a burst of N events the table and its primary-key index hold N dead tuples until vacuum
+ * reclaims them, and every claim (`ORDER BY id LIMIT … SKIP LOCKED`) walks past them: p95 rises
+ * for as long as (auto)vacuum takes to come round. When the relay has drained a burst and sees the
+ * table empty, it calls this function: under an ACCESS EXCLUSIVE lock taken with NOWAIT (it never
+ * queues behind a writer; writers wait for it only for the few milliseconds of the TRUNCATE) it
+ * checks that no row of any tenant is left and truncates — a fresh, empty heap and index, no dead
+ * tuples. SECURITY DEFINER (the app role may not TRUNCATE), and it sets the relay flag itself so
+ * the emptiness check sees every tenant's rows whoever calls it; the id sequence is not reset.
+ */
+export const KitOutboxCompact1790000000400 = sqlMigration(
+  'KitOutboxCompact1790000000400',
+  [
+    `CREATE FUNCTION kit_outbox_compact() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+     BEGIN
+       PERFORM set_config('app.outbox_relay', 'on', true);
+       LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE NOWAIT;
+       IF EXISTS (SELECT 1 FROM outbox) THEN RETURN false; END IF;
+       TRUNCATE outbox;
+       RETURN true;
+     EXCEPTION WHEN lock_not_available THEN
+       RETURN false;
+     END $$`,
+  ],
+  ['DROP FUNCTION IF EXISTS kit_outbox_compact()'],
+);
+
 /** The kit's migrations after `KitTables`, in order. */
-export const KIT_FOLLOW_UP_MIGRATIONS: Function[] = [KitReliability1790000000000, KitAuditCheck1790000000100, KitSecrets1790000000200, KitTenantFlags1790000000300];
+export const KIT_FOLLOW_UP_MIGRATIONS: Function[] = [KitReliability1790000000000, KitAuditCheck1790000000100, KitSecrets1790000000200, KitTenantFlags1790000000300, KitOutboxCompact1790000000400];
 
 /**
  * A service lists `KitTables1763800000000` among its migrations; the kit's own follow-ups ride

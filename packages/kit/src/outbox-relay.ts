@@ -19,6 +19,12 @@ export interface OutboxRelayOptions {
   lagSampleMs?: number;
   /** Longest pause between reconnect attempts after the session connection is lost (default 5 s). */
   maxReconnectDelayMs?: number;
+  /**
+   * After publishing (deleting) this many rows, the relay compacts the outbox the next time it finds
+   * it empty (`kit_outbox_compact()`: TRUNCATE under a NOWAIT lock), so the claim does not walk a
+   * burst's dead tuples until vacuum comes round (default 5000; 0 turns it off).
+   */
+  compactAfterRows?: number;
 }
 
 interface OutboxRow {
@@ -69,6 +75,8 @@ export class OutboxRelay {
   private lagTimer?: NodeJS.Timeout;
   private lagClient?: Client;
   private sampling = false;
+  /** Rows deleted since the outbox was last compacted (or since start). */
+  private deletedSinceCompact = 0;
   /** Sessions opened so far (the first one included); a test reads it to see a reconnect. */
   sessions = 0;
 
@@ -189,6 +197,9 @@ export class OutboxRelay {
           // A full batch may have left more behind; a NOTIFY during the batch means a commit our
           // claim may not have seen. Either way go again instead of sleeping until the next poll.
           if (n >= (this.opts.batchSize ?? 500) || this.notified) continue;
+          // Drained: if a burst went through, start the next one on a clean table.
+          const compactAfter = this.opts.compactAfterRows ?? 5000;
+          if (n === 0 && compactAfter > 0 && this.deletedSinceCompact >= compactAfter) await this.exclusive(() => this.compact());
         } else failures = 0;
       } catch (err) {
         failures++;
@@ -307,10 +318,33 @@ export class OutboxRelay {
       }
       await client.query('COMMIT');
       for (const e of events) this.opts.metrics?.eventsPublished.inc({ topic: e.topic });
+      this.deletedSinceCompact += rows.length;
       return rows.length;
     } catch (err) {
       if (this.session === client) await client.query('ROLLBACK').catch(() => undefined);
       throw err;
+    }
+  }
+
+  /**
+   * Truncates the outbox if it is empty and no writer holds it (see `KitOutboxCompact1790000000400`).
+   * True when it did; false when a row or a writer was there (tried again after the next drain).
+   */
+  async compact(): Promise<boolean> {
+    const client = this.session;
+    if (!client || !this.leader) return false;
+    try {
+      const { rows } = await client.query<{ compacted: boolean }>('SELECT kit_outbox_compact() AS compacted');
+      const compacted = rows[0]?.compacted === true;
+      if (compacted) {
+        this.opts.log.debug({ relay: this.opts.name, rows: this.deletedSinceCompact }, 'outbox compacted after a burst');
+        this.deletedSinceCompact = 0;
+      }
+      return compacted;
+    } catch (err) {
+      this.opts.log.warn({ err, relay: this.opts.name }, 'outbox compaction failed; vacuum will reclaim the rows');
+      this.deletedSinceCompact = 0; // do not retry after every drain (e.g. a database without the function)
+      return false;
     }
   }
 }
