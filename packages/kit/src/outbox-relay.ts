@@ -189,7 +189,11 @@ export class OutboxRelay {
     while (this.running) {
       try {
         await this.ensureSession();
-        if (!this.leader) this.leader = await this.tryLock();
+        if (!this.leader) {
+          this.leader = await this.tryLock();
+          // A new leader may inherit a burst another relay (or this one before a restart) drained.
+          if (this.leader) await this.exclusive(() => this.inheritDeadSpace());
+        }
         if (this.leader) {
           this.notified = false;
           const n = await this.exclusive(() => this.drainBatch());
@@ -199,7 +203,7 @@ export class OutboxRelay {
           if (n >= (this.opts.batchSize ?? 500) || this.notified) continue;
           // Drained: if a burst went through, start the next one on a clean table.
           const compactAfter = this.opts.compactAfterRows ?? 5000;
-          if (n === 0 && compactAfter > 0 && this.deletedSinceCompact >= compactAfter) await this.exclusive(() => this.compact());
+          if (compactAfter > 0 && this.deletedSinceCompact >= compactAfter) await this.exclusive(() => this.compact());
         } else failures = 0;
       } catch (err) {
         failures++;
@@ -327,6 +331,17 @@ export class OutboxRelay {
   }
 
   /**
+   * An outbox file far larger than its usual few pages holds a drained burst's dead tuples: count
+   * it as such so the next caught-up drain compacts it.
+   */
+  private async inheritDeadSpace(): Promise<void> {
+    const compactAfter = this.opts.compactAfterRows ?? 5000;
+    if (compactAfter <= 0 || !this.session) return;
+    const { rows } = await this.session.query<{ bytes: string }>(`SELECT pg_relation_size('outbox')::text AS bytes`);
+    if (Number(rows[0]?.bytes ?? 0) > DEAD_SPACE_BYTES) this.deletedSinceCompact = Math.max(this.deletedSinceCompact, compactAfter);
+  }
+
+  /**
    * Truncates the outbox if it is empty and no writer holds it (see `KitOutboxCompact1790000000400`).
    * True when it did; false when a row or a writer was there (tried again after the next drain).
    */
@@ -348,6 +363,9 @@ export class OutboxRelay {
     }
   }
 }
+
+/** An outbox heap above this size (64 pages) is mostly a drained burst's dead space. */
+const DEAD_SPACE_BYTES = 64 * 8192;
 
 const tracer = trace.getTracer('commonhold-kit');
 

@@ -1,4 +1,5 @@
 // The relay on real PostgreSQL: wake-ups, order, and leadership across replicas.
+import { randomBytes } from 'node:crypto';
 import {
   createDataSource,
   createLogger,
@@ -137,6 +138,36 @@ describe('compaction of a drained outbox', () => {
       expect(numbers(transport.published).at(-1)).toBe(330);
     } finally {
       await relay.stop();
+      await transport.close();
+    }
+  });
+
+  it('a new leader compacts a burst an earlier relay drained (a large, empty outbox file)', async () => {
+    const transport = new SlowTransport();
+    await transport.connect();
+    // The first relay drains a burst (~700 KB of rows) but never compacts (as before a restart).
+    const first = new OutboxRelay({ databaseUrl: appUrl, transport, log, name: 'relay-inherit', batchSize: 100, compactAfterRows: 0 });
+    await first.start();
+    const pad = () => randomBytes(1200).toString('base64'); // incompressible, below the TOAST threshold
+    const before = await fileOf();
+    try {
+      await eventually(async () => first.isLeader());
+      await withTenant(ds, 'tenant-relay', (m) => enqueueEvents(m, registry, 'test', 'tenant-relay', Array.from({ length: 400 }, (_, i) => ({ type: TYPE, subject: 's-1', data: { n: 600 + i, pad: pad() } }))));
+      await eventually(async () => transport.published.length === 400, { timeoutMs: 10_000 });
+    } finally {
+      await first.stop();
+    }
+    expect(await fileOf()).toBe(before);
+    const [{ bytes }] = await ds.query(`SELECT pg_relation_size('outbox')::int AS bytes`);
+    expect(bytes).toBeGreaterThan(64 * 8192);
+    const second = new OutboxRelay({ databaseUrl: appUrl, transport, log, name: 'relay-inherit', compactAfterRows: 25 });
+    await second.start();
+    try {
+      await eventually(async () => (await fileOf()) !== before, { timeoutMs: 10_000 });
+      const [{ bytes: after }] = await ds.query(`SELECT pg_relation_size('outbox')::int AS bytes`);
+      expect(after).toBeLessThan(64 * 8192);
+    } finally {
+      await second.stop();
       await transport.close();
     }
   });
