@@ -68,7 +68,7 @@ ${rows}
   Databases: ${Object.values(stack.databases).map((d) => d.database).join(', ')}
   Logs:      ${logDir}/<name>.log
   GraphQL:   ${stack.gatewayUrl}
-  Token:     ${token}   (more: npm run --silent token -- --tenant <id> --role admin)
+  Token:     ${token}   (valid 15 minutes; more: npm run --silent token -- --tenant <id> --role admin)
   Example:   curl -s ${stack.gatewayUrl} -H "authorization: Bearer <token>" -H 'content-type: application/json' \\
                -d '{"query":"{ contacts(first: 5) { edges { node { id } } } }"}'
 Stop with Ctrl-C.`);

@@ -51,11 +51,14 @@ export async function localPostgres(log: (s: string) => void = () => undefined):
   return { adminUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, kind: `embedded PostgreSQL on :${port}`, stop: () => pg.stop() };
 }
 
-/** Development keys (shared with `npm start` and `npm run token`) and a token signer. */
+/**
+ * Development keys (shared with `npm start` and `npm run token`) and a token signer. Tokens live the
+ * verifiers' maximum (15 minutes, JWT_MAX_LIFETIME_SECONDS): callers mint one when they need it.
+ */
 export async function devKeys(): Promise<{ jwksFile: string; privateKeyFile: string; token(tenant: string, role?: string): Promise<string> }> {
   const keys = await ensureDevKeys(join(dataDir(), 'dev-keys'));
   const jwk = readPrivateKey(keys.privateKeyFile);
-  return { ...keys, token: (tenant, role = 'admin') => signToken(jwk, { tenantId: tenant, userId: `dev-${tenant}`, roles: [role], scope: 'global', expiresIn: '12h' }) };
+  return { ...keys, token: (tenant, role = 'admin') => signToken(jwk, { tenantId: tenant, userId: `dev-${tenant}`, roles: [role], scope: 'global' }) };
 }
 
 /** Starts (or restarts after a kill) a broker of this script on `port`, ignoring KAFKA_BROKERS. */
