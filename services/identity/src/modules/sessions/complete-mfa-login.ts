@@ -68,7 +68,10 @@ export async function completeMfaLogin(d: AuthDeps, cmd: MfaLogin, now = Date.no
   const outcome = await withTenant<Outcome>(d.ds, tenantId, async (m) => {
     const ch = await lockChallenge(m, tenantId, hash);
     if (!ch || ch.usedAt || ch.expiresAt.getTime() <= now || ch.attempts >= MFA_CHALLENGE_ATTEMPTS) return { refused: 'challenge' };
-    const [user, membership, factor] = await Promise.all([findUser(m, tenantId, ch.userId), findMembership(m, tenantId, ch.userId), findFactor(m, tenantId, ch.userId)]);
+    // One connection per transaction: these run one after another.
+    const user = await findUser(m, tenantId, ch.userId);
+    const membership = await findMembership(m, tenantId, ch.userId);
+    const factor = await findFactor(m, tenantId, ch.userId);
     if (!user || user.status !== 'active' || !membership || !factor) return { refused: 'challenge' };
     let recoveryCodes: string[] | undefined;
     if (usingRecovery) {
