@@ -140,7 +140,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const log = opts.log ?? createLogger('gateway');
   const metrics = createMetrics('gateway');
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const rateLimits = createRateLimits(opts.rateLimit ?? {});
+  const rateLimited = new Counter({
+    name: 'rate_limited_requests_total',
+    help: 'Requests refused with 429 by an abuse limit, by route (budget: address|tenant|user|webhook)',
+    labelNames: ['route'],
+    registers: [metrics.registry],
+  });
+  for (const b of ['address', 'tenant', 'user', 'webhook']) rateLimited.inc({ route: `gateway:${b}` }, 0);
+  const rateLimits = createRateLimits({ ...opts.rateLimit, onLimited: (what) => rateLimited.inc({ route: `gateway:${what}` }) });
   const deduplicated = new Counter({
     name: 'subgraph_fetches_deduplicated_total',
     help: 'Subgraph fetches answered by an identical fetch already in flight (not sent upstream), by subgraph',

@@ -65,9 +65,9 @@ describe('TOTP enrolment', () => {
     expect(row.secret_sealed).not.toContain(parsed.secret.base32);
 
     const wrong = await asToken(access, CONFIRM, { input: { code: String((Number(codeAt(uri, Date.now())) + 1) % 1_000_000).padStart(6, '0'), idempotencyKey: key() } });
-    expect(wrong.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.code', reason: 'invalid' });
+    expect(wrong.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.code', reason: 'invalid' });
     const malformed = await asToken(access, CONFIRM, { input: { code: '12ab', idempotencyKey: key() } });
-    expect(malformed.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.code' });
+    expect(malformed.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.code' });
 
     const confirmIdem = key();
     const confirmed = await asToken(access, CONFIRM, { input: { code: codeAt(uri, Date.now()), idempotencyKey: confirmIdem } });
@@ -81,7 +81,7 @@ describe('TOTP enrolment', () => {
     expect((await asToken(access, '{ myMfa { totpEnabled enrolmentPending recoveryCodesLeft } }')).data.myMfa).toEqual({ totpEnabled: true, enrolmentPending: false, recoveryCodesLeft: 10 });
     // Enrolling again while a factor is confirmed is a conflict (an admin resets a lost device).
     const again = await asToken(access, START, { input: { idempotencyKey: key() } });
-    expect(again.errors[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'enrolled' });
+    expect(again.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'enrolled' });
     const audit = await sql(t, `SELECT action, trace_id FROM audit_events WHERE tenant_id = $1 AND entity_id = $2`, [t, m.id]);
     expect(audit.map((a: any) => a.action)).toEqual(expect.arrayContaining(['mfa.enrolment_started', 'mfa.enrolled']));
   });
@@ -174,7 +174,7 @@ describe('the tenant requirement (admin and finance)', () => {
     expect((await login({ tenant: t, email: fin.email, password: fin.password })).body.accessToken).toEqual(expect.any(String));
 
     const refused = await platform.as(t, { roles: ['finance'] })(SET, { input: { required: true, idempotencyKey: key() } });
-    expect(refused.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(refused.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     const set = await platform.as(t)(SET, { input: { required: true, idempotencyKey: key() } });
     expect(set.data.setTenantMfaRequirement).toEqual({ mfaRequired: true, mfaRequiredRoles: ['admin', 'finance'] });
     const [audit] = await sql(t, `SELECT before, after, trace_id FROM audit_events WHERE tenant_id = $1 AND action = 'tenant.mfa_requirement_changed'`, [t]);
