@@ -1,7 +1,7 @@
 import { Counter, type Registry } from 'prom-client';
 
 /** Why a sign-in step failed (a bounded metric label). */
-export type AuthFailureReason = 'password' | 'mfa_invalid' | 'mfa_replayed' | 'refresh_invalid' | 'refresh_ended' | 'csrf' | 'api_key';
+export type AuthFailureReason = 'password' | 'mfa_invalid' | 'mfa_replayed' | 'refresh_invalid' | 'refresh_reused' | 'refresh_ended' | 'csrf' | 'api_key';
 
 /** identity's security metrics (NC-504); every one is on the Security dashboard or an alert. */
 export interface SecurityMetrics {
@@ -24,7 +24,7 @@ export function securityMetrics(registry: Registry): SecurityMetrics {
   const limited = new Counter({ name: 'rate_limited_requests_total', help: 'Requests refused with 429 by an abuse limit, by route', labelNames: ['route'], registers: [registry] });
   const links = new Counter({ name: 'public_link_rejections_total', help: 'Public links refused at redemption by reason (invalid|expired|revoked|purpose|subject|used)', labelNames: ['reason'], registers: [registry] });
   // Every label value starts at 0 so rate() and the metrics-exist check see the series before the first failure.
-  for (const r of ['password', 'mfa_invalid', 'mfa_replayed', 'refresh_invalid', 'refresh_ended', 'csrf', 'api_key']) failures.inc({ reason: r }, 0);
+  for (const r of ['password', 'mfa_invalid', 'mfa_replayed', 'refresh_invalid', 'refresh_reused', 'refresh_ended', 'csrf', 'api_key']) failures.inc({ reason: r }, 0);
   for (const k of ['login', 'mfa']) lockouts.inc({ kind: k }, 0);
   reuse.inc(0);
   for (const r of ['invalid', 'expired', 'revoked', 'purpose', 'subject', 'used']) links.inc({ reason: r }, 0);

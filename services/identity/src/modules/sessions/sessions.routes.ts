@@ -96,7 +96,7 @@ export function sessionRoutes(app: express.Express, rt: ServiceRuntime): () => P
       // An ended session's cookie is useless: tell the browser to drop it.
       if (err instanceof AppError && err.extensions.code === 'UNAUTHENTICATED') {
         if (cookieMode()) clearCookies(res);
-        metrics.authFailure(/already used/.test(err.message) ? 'refresh_invalid' : /ended/.test(err.message) ? 'refresh_ended' : 'refresh_invalid');
+        metrics.authFailure(/already used/.test(err.message) ? 'refresh_reused' : /ended/.test(err.message) ? 'refresh_ended' : 'refresh_invalid');
       }
       if (err instanceof AppError && err.extensions.code === 'FORBIDDEN') metrics.authFailure('csrf');
       throw err;

@@ -1,0 +1,92 @@
+// Abuse limits beyond sign-in (NC-503) and the security counters behind them (NC-504): refreshes
+// per client address and redemptions per public link, in Redis, answered 429 + Retry-After; the
+// refusals, reuse detections and link rejections counted on identity's /metrics.
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { createPublicLinkVerifier, redeemPublicLink, type PublicLinkVerifier } from '@commonhold/kit';
+import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
+import { key, member, post } from './support/auth-client';
+
+let platform: TestPlatform;
+let verify: PublicLinkVerifier;
+let identityUrl: string;
+const tenant = () => `t-${randomUUID().slice(0, 8)}`;
+
+beforeAll(async () => {
+  platform = await startTestPlatform({
+    transport: 'in-process',
+    services: ['identity'],
+    serviceEnv: { identity: { REFRESH_IP_PER_MINUTE: '4', PUBLIC_LINK_REDEEM_PER_MINUTE: '3' } },
+  });
+  verify = createPublicLinkVerifier({ jwksUrl: new URL('/.well-known/jwks.json', platform.gateway.url).href, issuer: 'commonhold-identity' });
+  identityUrl = `http://127.0.0.1:${platform.services.identity!.port}`;
+}, 120_000);
+afterAll(async () => platform?.stop());
+
+const scrape = async () => (await fetch(`${identityUrl}/metrics`)).text();
+const counter = (text: string, name: string, label = '') => {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(label));
+  return line ? Number(line.split(' ').pop()) : NaN;
+};
+
+it('limits refreshes per client address (429 + Retry-After, in Redis) and counts reuse and refusals', async () => {
+  const t = tenant();
+  const m = await member(platform, t);
+  const first = await post(platform, '/auth/login', { tenant: t, email: m.email, password: m.password });
+  const before = await scrape();
+  let token = first.body.refreshToken as string;
+  const rotated = await post(platform, '/auth/refresh', { refreshToken: token });
+  expect(rotated.status).toBe(200);
+  // The retired token again: reuse, counted.
+  expect((await post(platform, '/auth/refresh', { refreshToken: token })).status).toBe(401);
+  token = rotated.body.refreshToken;
+  expect((await post(platform, '/auth/refresh', { refreshToken: 'not-a-token' })).status).toBe(401);
+  expect((await post(platform, '/auth/refresh', { refreshToken: token })).status).toBe(401); // family revoked by the reuse
+  // Budget of 4 per minute spent: the fifth is refused before any token is looked at, forged address or not.
+  const limited = await post(platform, '/auth/refresh', { refreshToken: token }, { 'x-forwarded-for': '203.0.113.9' });
+  expect(limited.status).toBe(429);
+  expect(limited.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+  expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+  const redis = new Redis(process.env.REDIS_URL!);
+  try {
+    expect(await redis.keys(`${platform.prefix}rl:identity:refresh-ip*`)).not.toEqual([]);
+  } finally {
+    redis.disconnect();
+  }
+  const after = await scrape();
+  // The copied token, then the newest one (retired with its family): two reuse detections.
+  expect(counter(after, 'refresh_token_reuse_total') - counter(before, 'refresh_token_reuse_total')).toBe(2);
+  expect(counter(after, 'auth_failures_total', 'reason="refresh_reused"') - counter(before, 'auth_failures_total', 'reason="refresh_reused"')).toBe(2);
+  expect(counter(after, 'rate_limited_requests_total', 'route="/auth/refresh"')).toBe(1);
+  expect(counter(after, 'auth_failures_total', 'reason="refresh_invalid"') - counter(before, 'auth_failures_total', 'reason="refresh_invalid"')).toBe(1);
+});
+
+it('limits redemptions per link (429 + Retry-After through the kit) and counts rejections by reason', async () => {
+  const t = tenant();
+  const subjectId = randomUUID();
+  const created = await platform.as(t)('mutation($input: CreatePublicLinkInput!) { createPublicLink(input: $input) { token } }', {
+    input: { purpose: 'volunteer_signup', subjectId, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), maxUses: 1, idempotencyKey: key() },
+  });
+  const token = created.data.createPublicLink.token as string;
+  const redeem = () => redeemPublicLink({ identityUrl, verify }, token, { purpose: 'volunteer_signup', subjectId }).then(() => 'ok', (e) => e.extensions);
+  const before = await scrape();
+  expect(await redeem()).toBe('ok');
+  expect(await redeem()).toMatchObject({ code: 'CONFLICT', reason: 'used' });
+  expect(await redeem()).toMatchObject({ code: 'CONFLICT', reason: 'used' });
+  expect(await redeem()).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+  const direct = await fetch(`${identityUrl}/public-links/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, purpose: 'volunteer_signup', subjectId }) });
+  expect(direct.status).toBe(429);
+  expect(Number(direct.headers.get('retry-after'))).toBeGreaterThan(0);
+  const after = await scrape();
+  expect(counter(after, 'public_link_rejections_total', 'reason="used"') - counter(before, 'public_link_rejections_total', 'reason="used"')).toBe(2);
+  expect(counter(after, 'rate_limited_requests_total', 'route="/public-links/redeem"')).toBe(2);
+});
+
+it('counts failed passwords by reason', async () => {
+  const t = tenant();
+  const m = await member(platform, t);
+  const before = counter(await scrape(), 'auth_failures_total', 'reason="password"');
+  expect((await post(platform, '/auth/login', { tenant: t, email: m.email, password: 'definitely not it' })).status).toBe(401);
+  expect(counter(await scrape(), 'auth_failures_total', 'reason="password"') - before).toBe(1);
+});
