@@ -16,6 +16,7 @@ import { Counter } from 'prom-client';
 import {
   createLogger,
   createMetrics,
+  tokenRejectionOf,
   drainOptionsFromEnv,
   formatError,
   HttpDrain,
@@ -240,7 +241,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         // Per-IP first, so floods of bad tokens are limited before any signature work.
         await rateLimits.consumeIp(req.ip ?? 'unknown', res);
         const authorization = req.headers.authorization ?? '';
-        const principal = await opts.verifyToken(authorization);
+        const principal = await opts.verifyToken(authorization).catch((err: unknown) => {
+          const reason = tokenRejectionOf(err);
+          if (reason) metrics.tokenRejections.inc({ reason });
+          throw err;
+        });
         // One user cannot spend the whole tenant's budget: the user's own (smaller) budget first.
         await rateLimits.consumeUser(`${principal.tenantId}:${principal.userId}`, res);
         await rateLimits.consumeTenant(principal.tenantId, res);

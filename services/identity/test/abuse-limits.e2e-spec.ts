@@ -90,3 +90,19 @@ it('counts failed passwords by reason', async () => {
   expect((await post(platform, '/auth/login', { tenant: t, email: m.email, password: 'definitely not it' })).status).toBe(401);
   expect(counter(await scrape(), 'auth_failures_total', 'reason="password"') - before).toBe(1);
 });
+
+it('counts refused bearer tokens by reason at the gateway (alg none, malformed, missing)', async () => {
+  const gatewayMetrics = async () => (await fetch(new URL('/metrics', platform.gateway.url))).text();
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const none = `${b64({ alg: 'none' })}.${b64({ sub: 'u', tid: 't', iss: 'commonhold-identity', aud: 'commonhold', iat: now, exp: now + 60 })}.`;
+  const before = await gatewayMetrics();
+  const call = (authorization?: string) => fetch(new URL('/graphql', platform.gateway.url), { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ query: '{ me { userId } }' }) });
+  expect((await (await call(`Bearer ${none}`)).json() as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  await call();
+  await call('Bearer not.a.jwt');
+  const after = await gatewayMetrics();
+  for (const reason of ['alg', 'missing', 'malformed']) {
+    expect([reason, counter(after, 'token_verification_failures_total', `reason="${reason}"`) - counter(before, 'token_verification_failures_total', `reason="${reason}"`)]).toEqual([reason, 1]);
+  }
+});
