@@ -187,6 +187,8 @@ describe('the tenant requirement (admin and finance)', () => {
     const ok = await loginMfa({ challengeToken: challenged.body.challengeToken, code: codeAt(challenged.body.otpauthUri, Date.now()) });
     expect(ok.status).toBe(200);
     expect(ok.body.recoveryCodes).toHaveLength(10);
+    const [enrolledAudit] = await sql(t, `SELECT actor, after, trace_id FROM audit_events WHERE tenant_id = $1 AND action = 'mfa.enrolled' AND entity_id = $2`, [t, fin.id]);
+    expect(enrolledAudit).toMatchObject({ actor: fin.id, after: { totp: true, at: 'sign-in' }, trace_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
     // Enrolled now: the next sign-in asks for a code and shows no secret.
     const next = await login({ tenant: t, email: fin.email, password: fin.password });
     expect(next.body).toEqual({ mfaRequired: true, challengeToken: expect.any(String), expiresIn: 300 });

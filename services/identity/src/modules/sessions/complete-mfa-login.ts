@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppError, badInput, withTenant } from '@commonhold/kit';
+import { AppError, badInput, withTenant, writeAudit } from '@commonhold/kit';
 import { findMembership, findUser, type MembershipRow } from '../accounts';
 import { checkTotp, confirmFactor, countChallengeAttempt, findFactor, insertChallenge, lockChallenge, looksLikeRecoveryCode, openSecret, pendingFactor, recoveryCodeHash, useChallenge, useRecoveryCode, acceptStep } from '../mfa';
 import { formatRefreshToken, parseRefreshToken, tokenHash } from './session';
@@ -92,6 +92,7 @@ export async function completeMfaLogin(d: AuthDeps, cmd: MfaLogin, now = Date.no
         recoveryCodes = (await confirmFactor(m, tenantId, ch.userId, check.step)) ?? undefined;
         if (!recoveryCodes) return { wrong: 'replayed', userId: ch.userId, field: 'code' };
         await recordSecurityEvent(m, tenantId, { kind: 'mfa_enrolled', userId: ch.userId, ip: cmd.ip });
+        await writeAudit(m, { tenantId, actor: ch.userId, action: 'mfa.enrolled', entityType: 'User', entityId: ch.userId, before: { totp: false }, after: { totp: true, at: 'sign-in' } });
       }
     }
     await useChallenge(m, tenantId, hash);
