@@ -3,6 +3,7 @@
 // refusals, reuse detections and link rejections counted on identity's /metrics.
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import { TOTP, URI } from 'otpauth';
 import { createPublicLinkVerifier, redeemPublicLink, type PublicLinkVerifier } from '@commonhold/kit';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
 import { key, member, post } from './support/auth-client';
@@ -16,7 +17,7 @@ beforeAll(async () => {
   platform = await startTestPlatform({
     transport: 'in-process',
     services: ['identity'],
-    serviceEnv: { identity: { REFRESH_IP_PER_MINUTE: '4', PUBLIC_LINK_REDEEM_PER_MINUTE: '3' } },
+    serviceEnv: { identity: { REFRESH_IP_PER_MINUTE: '4', PUBLIC_LINK_REDEEM_PER_MINUTE: '3', MFA_ACCOUNT_FAILURES: '20' } },
   });
   verify = createPublicLinkVerifier({ jwksUrl: new URL('/.well-known/jwks.json', platform.gateway.url).href, issuer: 'commonhold-identity' });
   identityUrl = `http://127.0.0.1:${platform.services.identity!.port}`;
@@ -105,4 +106,21 @@ it('counts refused bearer tokens by reason at the gateway (alg none, malformed, 
   for (const reason of ['alg', 'missing', 'malformed']) {
     expect([reason, counter(after, 'token_verification_failures_total', `reason="${reason}"`) - counter(before, 'token_verification_failures_total', `reason="${reason}"`)]).toEqual([reason, 1]);
   }
+});
+
+it('spends a second-factor challenge after 5 wrong codes: the right code is then refused too (sign in again)', async () => {
+  const t = tenant();
+  const m = await member(platform, t, { roles: ['admin'] });
+  await platform.as(t)('mutation($input: SetTenantMfaRequirementInput!) { setTenantMfaRequirement(input: $input) { mfaRequired } }', { input: { required: true, idempotencyKey: key() } });
+  const first = await post(platform, '/auth/login', { tenant: t, email: m.email, password: m.password });
+  const totp = URI.parse(first.body.otpauthUri) as TOTP;
+  const right = totp.generate();
+  const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, '0');
+  for (let i = 0; i < 5; i++) expect((await post(platform, '/auth/login/mfa', { challengeToken: first.body.challengeToken, code: wrong })).body.errors[0].extensions.reason).toBe('invalid');
+  const spent = await post(platform, '/auth/login/mfa', { challengeToken: first.body.challengeToken, code: right });
+  expect({ status: spent.status, reason: spent.body.errors[0].extensions.reason }).toEqual({ status: 401, reason: 'challenge' });
+  // A new challenge (the pending enrolment renewed: a new secret) works with its code.
+  const again = await post(platform, '/auth/login', { tenant: t, email: m.email, password: m.password });
+  const ok = await post(platform, '/auth/login/mfa', { challengeToken: again.body.challengeToken, code: (URI.parse(again.body.otpauthUri) as TOTP).generate() });
+  expect(ok.status).toBe(200);
 });
