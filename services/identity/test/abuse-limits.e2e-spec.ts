@@ -84,12 +84,15 @@ it('limits redemptions per link (429 + Retry-After through the kit) and counts r
   expect(counter(after, 'rate_limited_requests_total', 'route="/public-links/redeem"')).toBe(2);
 });
 
-it('counts failed passwords by reason', async () => {
+it('counts failed passwords and API-key exchanges by reason', async () => {
   const t = tenant();
   const m = await member(platform, t);
-  const before = counter(await scrape(), 'auth_failures_total', 'reason="password"');
+  const before = await scrape();
   expect((await post(platform, '/auth/login', { tenant: t, email: m.email, password: 'definitely not it' })).status).toBe(401);
-  expect(counter(await scrape(), 'auth_failures_total', 'reason="password"') - before).toBe(1);
+  expect((await post(platform, '/auth/token', {}, { authorization: `ApiKey chk.${t}.${'A'.repeat(43)}` })).status).toBe(401);
+  const after = await scrape();
+  expect(counter(after, 'auth_failures_total', 'reason="password"') - counter(before, 'auth_failures_total', 'reason="password"')).toBe(1);
+  expect(counter(after, 'auth_failures_total', 'reason="api_key"') - counter(before, 'auth_failures_total', 'reason="api_key"')).toBe(1);
 });
 
 it('counts refused bearer tokens by reason at the gateway (alg none, malformed, missing)', async () => {

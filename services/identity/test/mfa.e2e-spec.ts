@@ -148,6 +148,11 @@ describe('two-step sign-in', () => {
     const m = await enrolled(t);
     const right = codeAt(m.uri, m.confirmedAt + STEP);
     const wrong = String((Number(right) + 500_000) % 1_000_000).padStart(6, '0');
+    const lockouts = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${platform.services.identity!.port}/metrics`)).text();
+      return Number(text.split('\n').find((l) => l.startsWith('auth_lockouts_total{') && l.includes('kind="mfa"'))!.split(' ').pop());
+    };
+    const lockoutsBefore = await lockouts();
     for (let i = 0; i < 3; i++) {
       const ch = (await login({ tenant: t, email: m.email, password: m.password })).body.challengeToken;
       expect((await loginMfa({ challengeToken: ch, code: wrong })).status).toBe(401);
@@ -157,6 +162,7 @@ describe('two-step sign-in', () => {
     expect(locked.status).toBe(429);
     expect(locked.body.errors[0].extensions.code).toBe('RATE_LIMITED');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await lockouts()) - lockoutsBefore).toBe(1);
     const events = await platform.as(t)('{ identitySecurityEvents(first: 20) { edges { node { kind userId } } } }');
     const kinds = events.data.identitySecurityEvents.edges.map((e: any) => e.node.kind);
     expect(kinds).toEqual(expect.arrayContaining(['mfa_failed', 'mfa_locked']));

@@ -110,5 +110,6 @@ export async function completeMfaLogin(d: AuthDeps, cmd: MfaLogin, now = Date.no
     if (lockedForSeconds) await recordSecurityEvent(m, tenantId, { kind: 'mfa_locked', userId: outcome.userId, ip: cmd.ip, detail: { seconds: lockedForSeconds } });
   });
   d.metrics?.authFailure(outcome.wrong === 'replayed' ? 'mfa_replayed' : 'mfa_invalid');
+  if (lockedForSeconds) d.metrics?.lockout('mfa');
   throw new AppError('UNAUTHENTICATED', outcome.wrong === 'replayed' ? 'This code was used already; wait for the next one' : 'The code is wrong', { field: outcome.field, details: { reason: outcome.wrong } });
 }
