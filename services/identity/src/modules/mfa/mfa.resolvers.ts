@@ -1,6 +1,7 @@
 import { isUuid, type Resolvers } from '@commonhold/kit';
 import { confirmTotpEnrolment, resetMemberMfa, setTenantMfaRequirement, startTotpEnrolment } from './enrol-totp';
 import { findFactor, recoveryCodesLeft, tenantRequiresMfa } from './mfa.store';
+import { MFA_PRIVILEGED_ROLES } from './totp';
 
 type Input = { input: Record<string, unknown> & { idempotencyKey: string } };
 
@@ -15,7 +16,7 @@ export const mfaResolvers: Resolvers = {
         return { totpEnabled: !!f?.confirmedAt, enrolmentPending: !!f && !f.confirmedAt, recoveryCodesLeft: f?.confirmedAt ? await recoveryCodesLeft(m, principal.tenantId, principal.userId) : 0 };
       });
     },
-    tenantSecuritySettings: (_: unknown, __: unknown, ctx) => ctx.tx(async (m) => ({ mfaRequired: await tenantRequiresMfa(m, ctx.principal.tenantId), mfaRequiredRoles: ['admin', 'finance'] })),
+    tenantSecuritySettings: (_: unknown, __: unknown, ctx) => ctx.tx(async (m) => ({ mfaRequired: await tenantRequiresMfa(m, ctx.principal.tenantId), mfaRequiredRoles: MFA_PRIVILEGED_ROLES })),
   },
   Mutation: {
     startTotpEnrolment: (_: unknown, { input }: Input, ctx) =>
@@ -27,7 +28,7 @@ export const mfaResolvers: Resolvers = {
     setTenantMfaRequirement: (_: unknown, { input }: Input, ctx) =>
       ctx.tx(async (m) => {
         const r = await setTenantMfaRequirement(m, { tenantId: ctx.principal.tenantId, actor: ctx.principal.userId, input });
-        return { mfaRequired: r.required, mfaRequiredRoles: ['admin', 'finance'] };
+        return { mfaRequired: r.required, mfaRequiredRoles: MFA_PRIVILEGED_ROLES };
       }),
   },
 };
