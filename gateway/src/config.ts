@@ -17,6 +17,8 @@ export const gatewayConfigSchema = z.object({
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   /** Per user, under the tenant's limit: one user cannot spend the whole tenant's budget. */
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(1500),
+  /** Per source address per webhook endpoint (`/webhooks/<provider>`), besides the per-address budget. */
+  RATE_LIMIT_WEBHOOK_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Browser origins allowed by CORS, comma-separated (`http://host:*` = any port, no credentials). Unset: localhost outside production. */
   CORS_ORIGINS: z.string().optional(),
   /** Proxies whose X-Forwarded-For is believed: hop count or comma list of addresses/CIDRs. Unset: none. */

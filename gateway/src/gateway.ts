@@ -16,6 +16,7 @@ import { Counter } from 'prom-client';
 import {
   createLogger,
   createMetrics,
+  tokenRejectionOf,
   drainOptionsFromEnv,
   formatError,
   HttpDrain,
@@ -140,7 +141,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const log = opts.log ?? createLogger('gateway');
   const metrics = createMetrics('gateway');
   const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const rateLimits = createRateLimits(opts.rateLimit ?? {});
+  const rateLimited = new Counter({
+    name: 'rate_limited_requests_total',
+    help: 'Requests refused with 429 by an abuse limit, by route (budget: address|tenant|user|webhook)',
+    labelNames: ['route'],
+    registers: [metrics.registry],
+  });
+  for (const b of ['address', 'tenant', 'user', 'webhook']) rateLimited.inc({ route: `gateway:${b}` }, 0);
+  const rateLimits = createRateLimits({ ...opts.rateLimit, onLimited: (what) => rateLimited.inc({ route: `gateway:${what}` }) });
   const deduplicated = new Counter({
     name: 'subgraph_fetches_deduplicated_total',
     help: 'Subgraph fetches answered by an identical fetch already in flight (not sent upstream), by subgraph',
@@ -233,7 +241,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         // Per-IP first, so floods of bad tokens are limited before any signature work.
         await rateLimits.consumeIp(req.ip ?? 'unknown', res);
         const authorization = req.headers.authorization ?? '';
-        const principal = await opts.verifyToken(authorization);
+        const principal = await opts.verifyToken(authorization).catch((err: unknown) => {
+          const reason = tokenRejectionOf(err);
+          if (reason) metrics.tokenRejections.inc({ reason });
+          throw err;
+        });
         // One user cannot spend the whole tenant's budget: the user's own (smaller) budget first.
         await rateLimits.consumeUser(`${principal.tenantId}:${principal.userId}`, res);
         await rateLimits.consumeTenant(principal.tenantId, res);

@@ -18,7 +18,7 @@ async function main() {
     verifyToken: createTokenVerifier({ jwksUrl: config.JWKS_URL, jwksFile: config.JWKS_FILE, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS }),
     production: config.NODE_ENV === 'production',
     limits: { maxDepth: config.MAX_DEPTH, maxCost: config.MAX_COST, maxAliases: config.MAX_ALIASES },
-    rateLimit: { redisUrl: config.REDIS_URL, tenantPoints: config.RATE_LIMIT_TENANT_PER_MINUTE, ipPoints: config.RATE_LIMIT_IP_PER_MINUTE, userPoints: config.RATE_LIMIT_USER_PER_MINUTE },
+    rateLimit: { redisUrl: config.REDIS_URL, tenantPoints: config.RATE_LIMIT_TENANT_PER_MINUTE, ipPoints: config.RATE_LIMIT_IP_PER_MINUTE, userPoints: config.RATE_LIMIT_USER_PER_MINUTE, webhookPoints: config.RATE_LIMIT_WEBHOOK_PER_MINUTE },
     corsOrigins: parseCorsOrigins(config.CORS_ORIGINS, config.NODE_ENV === 'production'),
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
     metricsToken: config.METRICS_TOKEN,

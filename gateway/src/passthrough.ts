@@ -18,6 +18,8 @@ export function mountPassthrough(app: express.Express, route: { prefix: string; 
   app.use(route.prefix, requestScopeMiddleware(`gateway ${route.prefix}`, { trustRequestId: false }), async (req, res) => {
     try {
       await rateLimits.consumeIp(req.ip ?? 'unknown', res);
+      // Webhooks (POST /webhooks/<provider>): a budget per endpoint and source address besides the address's.
+      if (route.prefix === '/webhooks') await rateLimits.consumeWebhook(`${req.path.split('/')[1] ?? ''}:${req.ip ?? 'unknown'}`, res);
     } catch (err) {
       const status = (err as { extensions?: { http?: { status?: number } } }).extensions?.http?.status ?? 429;
       res.status(status).json({ errors: [{ message: (err as Error).message, extensions: { code: 'RATE_LIMITED' } }] });

@@ -14,6 +14,11 @@ export interface RateLimitOptions {
   userPoints?: number;
   userDurationSeconds?: number;
   keyPrefix?: string;
+  /** Requests per source address per webhook endpoint (`/webhooks/<provider>`) per minute. Default 600. */
+  webhookPoints?: number;
+  webhookDurationSeconds?: number;
+  /** Called with the budget's name each time a request is refused (metrics: rate-limited requests by route). */
+  onLimited?: (what: 'address' | 'tenant' | 'user' | 'webhook') => void;
 }
 
 export interface RateLimits {
@@ -21,6 +26,8 @@ export interface RateLimits {
   consumeIp(ip: string, res?: Response): Promise<void>;
   consumeTenant(tenantId: string, res?: Response): Promise<void>;
   consumeUser(key: string, res?: Response): Promise<void>;
+  /** A provider's webhook endpoint: `endpoint:ip` (a flood from one source cannot starve the other providers). */
+  consumeWebhook(key: string, res?: Response): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,13 +45,16 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
   // Unset: no separate per-user budget (the tenant's applies); the deployed gateway sets one (config.ts).
   const user = opts.userPoints ? make('user', Math.min(opts.userPoints, tenantPoints), opts.userDurationSeconds ?? opts.tenantDurationSeconds ?? 60) : undefined;
 
-  const consume = async (limiter: RateLimiterAbstract, key: string, what: string, res?: Response) => {
+  const webhook = make('webhook', opts.webhookPoints ?? 600, opts.webhookDurationSeconds ?? 60);
+
+  const consume = async (limiter: RateLimiterAbstract, key: string, what: 'address' | 'tenant' | 'user' | 'webhook', res?: Response) => {
     try {
       await limiter.consume(key);
     } catch (rej) {
       if (rej instanceof RateLimiterRes) {
         const retryAfter = Math.max(1, Math.ceil(rej.msBeforeNext / 1000));
         res?.setHeader('Retry-After', String(retryAfter));
+        opts.onLimited?.(what);
         throw new AppError('RATE_LIMITED', `Too many requests for this ${what}; retry in ${retryAfter}s`, { details: { retryAfterSeconds: retryAfter } });
       }
       throw rej; // the store failed: surface it rather than silently disabling limits
@@ -57,6 +67,7 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
     consumeUser: async (key, res) => {
       if (user) await consume(user, key, 'user', res);
     },
+    consumeWebhook: (key, res) => consume(webhook, key, 'webhook', res),
     close: async () => {
       await redis?.quit();
     },

@@ -17,8 +17,8 @@ const panelsOf = (d: any): any[] => d.panels.flatMap((p: any) => (p.type === 'ro
 const titles = (d: any) => panelsOf(d).map((p) => p.title);
 const exprs = (p: any): string[] => p.targets.map((t: any) => t.expr);
 
-it('are the overview, SLO and domain dashboards, tagged as generated', () => {
-  expect(all.map((d) => d.uid)).toEqual(['commonhold-overview', 'commonhold-slo', 'commonhold-domain']);
+it('are the overview, SLO, domain and security dashboards, tagged as generated', () => {
+  expect(all.map((d) => d.uid)).toEqual(['commonhold-overview', 'commonhold-slo', 'commonhold-domain', 'commonhold-security']);
   for (const d of all) {
     expect(d.tags).toEqual(['commonhold', 'generated']);
     expect(d.templating.list[0]).toMatchObject({ type: 'datasource', name: 'datasource', query: 'prometheus' });

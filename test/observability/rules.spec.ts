@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { ALERT_NAMES, SLO_KINDS, alertName, runbookAnchor, sliRecordName, type AlertingRule, type RecordingRule } from '../../packages/observability/src/rules';
 import { BURN_RATE_ALERTS, SERVICE_SLOS, SLI_WINDOWS } from '../../packages/observability/src/slos';
 import { AUDIT_ALERT_NAMES, EVENT_ALERT_NAMES } from '../../packages/observability/src/event-alerts';
+import { SECURITY_ALERT_NAMES } from '../../packages/observability/src/security-alerts';
 import { SCENARIOS, PER_SERVICE_BUDGET } from './support/burn-scenarios';
 import { committedPrometheusRule, isAlert, promtool, rulesWorkdir } from './support/promtool';
 import { runbookQueries } from './support/queries';
@@ -22,8 +23,8 @@ const recordings = rules.filter((r): r is RecordingRule => !isAlert(r));
 it('passes promtool check rules (syntax and lint)', () => {
   const dir = rulesWorkdir();
   const r = promtool(['check', 'rules', 'rules.yaml'], dir);
-  // Per service and SLO kind: one recording rule per SLI window and one alert per burn rate; then the event and audit alerts.
-  const expected = SERVICE_SLOS.length * SLO_KINDS.length * (SLI_WINDOWS.length + BURN_RATE_ALERTS.length) + EVENT_ALERT_NAMES.length + AUDIT_ALERT_NAMES.length;
+  // Per service and SLO kind: one recording rule per SLI window and one alert per burn rate; then the event, audit and security alerts.
+  const expected = SERVICE_SLOS.length * SLO_KINDS.length * (SLI_WINDOWS.length + BURN_RATE_ALERTS.length) + EVENT_ALERT_NAMES.length + AUDIT_ALERT_NAMES.length + SECURITY_ALERT_NAMES.length;
   expect(r.output).toMatch(new RegExp(`SUCCESS: ${expected} rules found`));
   expect(rules.length).toBe(expected);
   expect(r.status).toBe(0);

@@ -178,11 +178,11 @@ describe('createTokenVerifier refuses forged and over-long tokens (NC-505)', () 
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
   const attacks: [string, () => Promise<string>, string][] = [
-    ['alg none', async () => `${b64({ alg: 'none', kid: priv.kid })}.${b64({ sub: 'u', tid: 't', iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 60 })}.`, 'signature'],
+    ['alg none', async () => `${b64({ alg: 'none', kid: priv.kid })}.${b64({ sub: 'u', tid: 't', iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 60 })}.`, 'alg'],
     ['HS256 signed with the public key as the HMAC secret', async () => {
       const secret = new TextEncoder().encode(JSON.stringify(pub));
       return new SignJWT({ sub: 'u', tid: 't' }).setProtectedHeader({ alg: 'HS256', kid: priv.kid }).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('5m').sign(secret);
-    }, 'signature'],
+    }, 'alg'],
     ['an unknown kid', async () => sign({}, { kid: 'kid-nobody-published' }), 'unknown_kid'],
     ['expired', async () => sign({}, { iat: now() - 700, exp: now() - 100 }), 'expired'],
     ['from another issuer', async () => sign({}, { iss: 'evil-identity' }), 'claims'],

@@ -51,7 +51,12 @@ export interface VerifierOptions {
 export type TokenVerifier = (authorization: string | undefined) => Promise<Principal>;
 
 /** Why a token was refused (a bounded set: a metric label, never shown to the caller). */
-export type TokenRejection = 'missing' | 'signature' | 'unknown_kid' | 'expired' | 'claims' | 'no_exp' | 'no_iat' | 'future_iat' | 'lifetime' | 'malformed';
+export type TokenRejection = 'missing' | 'alg' | 'signature' | 'unknown_kid' | 'expired' | 'claims' | 'no_exp' | 'no_iat' | 'future_iat' | 'lifetime' | 'malformed';
+export const TOKEN_REJECTIONS: readonly TokenRejection[] = ['missing', 'alg', 'signature', 'unknown_kid', 'expired', 'claims', 'no_exp', 'no_iat', 'future_iat', 'lifetime', 'malformed'];
+
+const REJECTION = Symbol('tokenRejection');
+/** The reason a verifier refused a token, read from the error it threw (never sent to the caller). */
+export const tokenRejectionOf = (err: unknown): TokenRejection | undefined => (err && typeof err === 'object' ? (err as { [REJECTION]?: TokenRejection })[REJECTION] : undefined);
 
 /** Default longest token lifetime: access tokens live at most 15 minutes (issue 11). */
 export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 900;
@@ -88,7 +93,9 @@ function rejectionOf(err: unknown): TokenRejection {
   if (err instanceof joseErrors.JWTExpired) return 'expired';
   if (err instanceof joseErrors.JWKSNoMatchingKey) return 'unknown_kid';
   if (err instanceof joseErrors.JWTClaimValidationFailed) return err.claim === 'exp' ? 'no_exp' : err.claim === 'iat' ? (err.reason === 'missing' ? 'no_iat' : 'future_iat') : 'claims';
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JOSEAlgNotAllowed) return 'signature';
+  // alg none, HS256 with the public key as the secret, any algorithm outside the allow-list.
+  if (err instanceof joseErrors.JOSEAlgNotAllowed || err instanceof joseErrors.JOSENotSupported) return 'alg';
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'signature';
   return 'malformed';
 }
 
@@ -99,7 +106,7 @@ export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
   const tolerance = opts.clockToleranceSeconds ?? 30;
   const reject = (reason: TokenRejection, message = 'The bearer token is invalid or expired') => {
     opts.onRejected?.(reason);
-    return unauthenticated(message);
+    return Object.assign(unauthenticated(message), { [REJECTION]: reason });
   };
 
   const ttl = opts.cacheTtlMs ?? 60_000;
@@ -110,10 +117,7 @@ export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
   return async (authorization) => {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     const token = match?.[1];
-    if (!token) {
-      opts.onRejected?.('missing');
-      throw unauthenticated();
-    }
+    if (!token) throw reject('missing', 'A valid bearer token is required');
     const now = Date.now();
     const hit = cache.get(token);
     if (hit) {

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { TOKEN_REJECTIONS } from './auth';
 
 /** The platform metrics every service exports (ARCHITECTURE §7); names are a contract for SLOs and dashboards. */
 export function createMetrics(service: string) {
@@ -62,6 +63,12 @@ export function createMetrics(service: string) {
     secretsOnOldKek: new Gauge({ name: 'secrets_data_keys_on_old_kek', help: 'Data keys still wrapped by a key-encryption key other than the current one (0 before an old key is dropped)', registers: [registry] }),
     auditCheckLastSuccess: new Gauge({ name: 'audit_check_last_success_timestamp_seconds', help: 'When the audit completeness checker last completed a pass', registers: [registry] }),
     dlqEvents: new Counter({ name: 'dlq_events_total', help: 'Events sent to a dead-letter topic', labelNames: ['topic', 'group'], registers: [registry] }),
+    /** Bearer tokens refused by this process's verifier, by reason (auth.ts TokenRejection; NC-504). */
+    tokenRejections: (() => {
+      const c = new Counter({ name: 'token_verification_failures_total', help: 'Bearer tokens refused by reason (missing, alg, signature, unknown_kid, expired, claims, no_exp, no_iat, future_iat, lifetime, malformed)', labelNames: ['reason'], registers: [registry] });
+      for (const reason of TOKEN_REJECTIONS) c.inc({ reason }, 0);
+      return c;
+    })(),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -77,5 +77,10 @@ export async function redeemPublicLink(opts: { identityUrl: string; verify: Publ
   const body = (await res.json().catch(() => ({}))) as { errors?: { message?: string; extensions?: { code?: string; reason?: string } }[] };
   const e = body.errors?.[0];
   const code = e?.extensions?.code;
+  // identity's redemption limit: pass the wait on, so the receiving route can answer 429 + Retry-After too.
+  if (res.status === 429) {
+    const retryAfterSeconds = Number(res.headers.get('retry-after')) || 60;
+    throw new AppError('RATE_LIMITED', e?.message ?? 'Too many redemptions of this link', { details: { reason: 'rate_limited', retryAfterSeconds } });
+  }
   throw linkError(code === 'FORBIDDEN' || code === 'CONFLICT' ? code : 'UNAUTHENTICATED', e?.extensions?.reason ?? 'invalid', e?.message ?? 'This link is not valid');
 }

@@ -10,7 +10,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
 import type { DocumentNode } from 'graphql';
 import type { DataSource, EntityManager, EntitySchema, MixedList } from 'typeorm';
-import type { Principal, TokenVerifier } from './auth';
+import { tokenRejectionOf, type Principal, type TokenVerifier } from './auth';
 import type { BaseConfig } from './config';
 import { serviceFeatureFlag } from './registry';
 import { parsePilotTenants } from './flags';
@@ -265,7 +265,11 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
       context: async ({ req }) => {
         const requestId = requestScope.getStore()?.requestId ?? randomUUID();
         // A subgraph trusts no caller: every operation, `_entities` included, needs a valid token.
-        const principal = await opts.verifyToken(req.headers.authorization);
+        const principal = await opts.verifyToken(req.headers.authorization).catch((err: unknown) => {
+          const reason = tokenRejectionOf(err);
+          if (reason) metrics.tokenRejections.inc({ reason });
+          throw err;
+        });
         // The kill switch, per tenant: on for pilot tenants only while the default is off.
         if (serviceFlag) await flags.require(serviceFlag, principal.tenantId);
         const scope = requestScope.getStore();

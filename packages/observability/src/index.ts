@@ -6,5 +6,7 @@ export * from './artifacts';
 export { overviewDashboard } from './dashboards/overview';
 export { sloDashboard } from './dashboards/slo';
 export { domainDashboard } from './dashboards/domain';
+export { securityDashboard } from './dashboards/security';
+export { SECURITY_ALERTS, SECURITY_ALERT_NAMES, SECURITY_METRICS, SECURITY_RUNBOOK_PATH, securityRuleGroup } from './security-alerts';
 export * from './domain-metrics';
 export * from './event-alerts';

@@ -14,6 +14,7 @@ import {
   type SloKind,
 } from './slos';
 import { auditRuleGroup, eventRuleGroup } from './event-alerts';
+import { securityRuleGroup } from './security-alerts';
 
 /** Repo-relative, so the link is right wherever the repository is hosted; anchors are headings. */
 export const RUNBOOK_PATH = 'docs/runbooks/slo-alerts.md';
@@ -118,6 +119,6 @@ export function prometheusRule(slos: readonly ServiceSlo[] = SERVICE_SLOS) {
       name: 'commonhold-slo',
       labels: { 'app.kubernetes.io/name': 'commonhold-slo', 'app.kubernetes.io/part-of': 'commonhold', 'app.kubernetes.io/component': 'slo' },
     },
-    spec: { groups: [...ruleGroups(slos), eventRuleGroup(), auditRuleGroup()] },
+    spec: { groups: [...ruleGroups(slos), eventRuleGroup(), auditRuleGroup(), securityRuleGroup()] },
   };
 }

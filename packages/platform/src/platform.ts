@@ -47,7 +47,7 @@ export interface PlatformOptions {
   serviceEnv?: Record<string, Record<string, string>>;
   /** Token checks of the gateway and every subgraph (JWKS cache, maximum lifetime). */
   tokens?: Pick<VerifierOptions, 'jwksCacheMaxAgeMs' | 'jwksCooldownMs' | 'maxLifetimeSeconds'>;
-  rateLimit?: { tenantPoints?: number; ipPoints?: number; keyPrefix?: string };
+  rateLimit?: { tenantPoints?: number; ipPoints?: number; webhookPoints?: number; keyPrefix?: string };
   /**
    * Subgraphs to start (default: every registered one). The gateway still serves the whole
    * supergraph; a subgraph left out is routed to a closed port, so its fields answer an error.

@@ -21,7 +21,7 @@ export interface TestPlatform extends RunningPlatform {
 export async function startTestPlatform(opts: {
   transport: 'kafka' | 'in-process';
   env?: Record<string, string>;
-  rateLimit?: { tenantPoints?: number; ipPoints?: number };
+  rateLimit?: { tenantPoints?: number; ipPoints?: number; webhookPoints?: number };
   /** Only these subgraphs (default: all): a spec starts what it exercises. */
   services?: string[];
   /** Extra env for one service by name (e.g. identity's login limits). */

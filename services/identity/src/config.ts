@@ -21,6 +21,12 @@ export const identityConfigSchema = baseConfigSchema.extend({
   LOGIN_ACCOUNT_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Failed logins per client address per 15 minutes before it is refused for 15 minutes. */
   LOGIN_IP_FAILURES: z.coerce.number().int().min(1).default(50),
+  /** Wrong second-factor codes per account before it locks (same growth as sign-in lockouts: 1 min … 1 h). */
+  MFA_ACCOUNT_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** Refreshes per client address per minute (POST /auth/refresh), then 429 + Retry-After. */
+  REFRESH_IP_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Redemptions per public link per minute (POST /public-links/redeem), then 429 + Retry-After. */
+  PUBLIC_LINK_REDEEM_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** Where invitation links point (the frontend's set-password page). */
   PUBLIC_BASE_URL: z.url().default('http://localhost:4000'),
 });

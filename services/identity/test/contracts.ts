@@ -35,8 +35,12 @@ export const contracts: ServiceContracts = {
       });
       return { apiKeyId: apiKey.createApiKey.apiKey.id, idempotencyKey: key };
     },
+    setTenantMfaRequirement: async (_ctx, key) => ({ required: false, idempotencyKey: key }),
+    resetMemberMfa: async ({ as }, key) => ({ userId: await invitedUser(as), idempotencyKey: key }),
   },
   notReplayed: {
+    startTotpEnrolment: 'enrols the signed-in member, which a development token is not (it answers FORBIDDEN not_a_member); its replay (otpauthUri: null) is asserted in services/identity/test/mfa.e2e-spec.ts',
+    confirmTotpEnrolment: 'needs a code computed from a pending enrolment of a signed-in member; its replay (recoveryCodes: null) is asserted in services/identity/test/mfa.e2e-spec.ts',
     createApiKey: 'the secret is answered once and stored only as its hash, so a replay answers the same key id with key: null (asserted in services/identity/test/service-accounts.e2e-spec.ts)',
     revokeSession: 'needs a session of the caller, which a development token has none of; its replay is asserted in services/identity/test/auth.e2e-spec.ts',
   },

@@ -87,3 +87,24 @@ describe('refresh token in an HttpOnly cookie', () => {
     expect((await post(platform, '/auth/refresh', {}, { cookie, 'x-csrf-token': r.body.csrfToken })).status).toBe(401);
   });
 });
+
+describe('with a second factor', () => {
+  it('sets no cookie on the password step, and the __Host- cookies on the code step', async () => {
+    const { TOTP, URI } = await import('otpauth');
+    const t = tenant();
+    const m = await member(platform, t, { roles: ['finance'] });
+    const set = await platform.as(t)('mutation($input: SetTenantMfaRequirementInput!) { setTenantMfaRequirement(input: $input) { mfaRequired } }', { input: { required: true, idempotencyKey: `k-${randomUUID()}` } });
+    expect(set.data.setTenantMfaRequirement.mfaRequired).toBe(true);
+    const first = await post(platform, '/auth/login', { tenant: t, email: m.email, password: m.password });
+    expect(first.body).toMatchObject({ mfaRequired: true, otpauthUri: expect.any(String) });
+    expect(first.headers.getSetCookie()).toEqual([]);
+    const code = (URI.parse(first.body.otpauthUri) as InstanceType<typeof TOTP>).generate();
+    const second = await post(platform, '/auth/login/mfa', { challengeToken: first.body.challengeToken, code });
+    expect(second.status).toBe(200);
+    expect(second.body.refreshToken).toBeUndefined();
+    const names = second.headers.getSetCookie().map((c) => parseSetCookie(c));
+    expect(names.map((c) => c.name).sort()).toEqual(['__Host-commonhold_csrf', '__Host-commonhold_refresh']);
+    expect(names.find((c) => c.name === '__Host-commonhold_refresh')!.attrs).toMatchObject({ httponly: true, secure: true, samesite: 'Strict', path: '/' });
+    expect((await gql(platform.gateway.url, '{ me { userId } }', undefined, bearer(second.body.accessToken))).data.me.userId).toBe(m.id);
+  });
+});

@@ -1,5 +1,7 @@
 import { badInput, unauthenticated, withTenant } from '@commonhold/kit';
 import { findMembership, findUserByEmail, normaliseEmail, verifyPassword } from '../accounts';
+import { findFactor, mfaNeeded, tenantRequiresMfa } from '../mfa';
+import { issueChallenge, type MfaChallenge } from './complete-mfa-login';
 import { recordSecurityEvent } from './session.store';
 import { startSession, type AuthDeps, type IssuedTokens } from './start-session';
 
@@ -18,13 +20,18 @@ const TENANT = /^[A-Za-z0-9_-]{1,64}$/;
  * then argon2id verification (as slow for an unknown email), then a new session. Wrong email,
  * wrong password, an invited or disabled user all answer the same UNAUTHENTICATED.
  */
-export async function login(d: AuthDeps, cmd: Login): Promise<IssuedTokens> {
+export async function login(d: AuthDeps, cmd: Login): Promise<IssuedTokens | MfaChallenge> {
   if (typeof cmd.tenant !== 'string' || !TENANT.test(cmd.tenant)) throw badInput('tenant', 'tenant must be 1-64 of [A-Za-z0-9_-]');
   const tenantId = cmd.tenant;
   const email = normaliseEmail('email', cmd.email);
   if (typeof cmd.password !== 'string' || !cmd.password || cmd.password.length > 1024) throw badInput('password', 'password is required');
   const account = `${tenantId}:${email}`;
-  await d.limits.check(account, cmd.ip);
+  try {
+    await d.limits.check(account, cmd.ip);
+  } catch (e) {
+    d.metrics?.rateLimited('/auth/login');
+    throw e;
+  }
 
   const found = await withTenant(d.ds, tenantId, async (m) => {
     const user = await findUserByEmail(m, tenantId, email);
@@ -41,8 +48,16 @@ export async function login(d: AuthDeps, cmd: Login): Promise<IssuedTokens> {
         if (lockedForSeconds) await recordSecurityEvent(m, tenantId, { kind: 'login_locked', userId: user.id, ip: cmd.ip, detail: { seconds: lockedForSeconds } });
       });
     }
+    d.metrics?.authFailure('password');
+    if (lockedForSeconds) d.metrics?.lockout('login');
     throw unauthenticated('The email or password is wrong');
   }
   await d.limits.succeeded(account);
-  return withTenant(d.ds, tenantId, (m) => startSession(m, d, tenantId, user.id, membership, { ip: cmd.ip, userAgent: cmd.userAgent }));
+  const client = { ip: cmd.ip, userAgent: cmd.userAgent };
+  return withTenant(d.ds, tenantId, async (m) => {
+    // A second factor when the member enrolled one, or the tenant requires one of their role (then: enrol now).
+    const need = mfaNeeded({ enrolled: !!(await findFactor(m, tenantId, user.id))?.confirmedAt, tenantRequires: await tenantRequiresMfa(m, tenantId), roles: membership.roles });
+    if (need !== 'none') return issueChallenge(m, d, tenantId, user.id, need === 'enrol' ? { label: user.email } : null, client);
+    return startSession(m, d, tenantId, user.id, membership, client);
+  });
 }

@@ -39,6 +39,7 @@ export async function refreshSession(d: AuthDeps, cmd: { refreshToken: unknown; 
     return { ok: { accessToken: await signAccessToken(d, tenantId, session.userId, membership, session.id), expiresIn: d.config.ACCESS_TOKEN_TTL_SECONDS, refreshToken, sessionId: session.id } };
   });
   if ('ok' in outcome) return outcome.ok;
+  if (outcome.refused === 'reused') d.metrics?.refreshReuse();
   throw unauthenticated(outcome.refused === 'reused' ? 'The refresh token was already used; the session has been ended' : 'The session has ended; sign in again');
 }
 

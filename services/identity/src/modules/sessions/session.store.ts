@@ -73,7 +73,7 @@ export function pageSessions(m: EntityManager, tenantId: string, userId: string,
   );
 }
 
-export type SecurityEventKind = 'login_failed' | 'login_locked' | 'refresh_reuse' | 'session_revoked' | 'logout_everywhere' | 'password_set';
+export type SecurityEventKind = 'login_failed' | 'login_locked' | 'refresh_reuse' | 'session_revoked' | 'logout_everywhere' | 'password_set' | 'mfa_failed' | 'mfa_locked' | 'mfa_enrolled';
 
 export async function recordSecurityEvent(m: EntityManager, tenantId: string, e: { kind: SecurityEventKind; userId?: string | null; sessionId?: string | null; ip?: string | null; detail?: unknown }): Promise<void> {
   await m.query('INSERT INTO security_events (tenant_id, kind, user_id, session_id, ip, detail) VALUES ($1, $2, $3, $4, $5, $6::jsonb)', [

@@ -4,8 +4,11 @@ import { AppError, createPublicLinkVerifier, jsonBody, requireFeature, type Serv
 import { createLocalJWKSet } from 'jose';
 import type { IdentityConfig } from '../../config';
 import { route } from '../../shared/http';
+import { limitRedis, RouteLimit } from '../../shared/route-limit';
+import { securityMetrics } from '../../shared/security-metrics';
 import { acceptInvitation } from '../accounts';
 import { keyRing } from '../signing-keys';
+import { completeMfaLogin, type MfaChallenge } from './complete-mfa-login';
 import { login } from './login';
 import { LoginLimits } from './login-limits';
 import { logout, refreshSession } from './refresh-session';
@@ -28,12 +31,21 @@ function sameSecret(a: string | undefined, b: string | undefined): boolean {
 export function sessionRoutes(app: express.Express, rt: ServiceRuntime): () => Promise<void> {
   const config = rt.config as IdentityConfig;
   const limits = new LoginLimits({ redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, accountFailures: config.LOGIN_ACCOUNT_FAILURES, ipFailures: config.LOGIN_IP_FAILURES });
-  const d: AuthDeps = { ds: rt.ds, ring: keyRing(rt), limits, config };
+  const mfaLimits = new LoginLimits({ redisUrl: config.REDIS_URL, keyPrefix: `${config.REDIS_KEY_PREFIX}:mfa`, accountFailures: config.MFA_ACCOUNT_FAILURES, ipFailures: config.LOGIN_IP_FAILURES });
+  const metrics = securityMetrics(rt.metrics.registry);
+  const d: AuthDeps = { ds: rt.ds, ring: keyRing(rt), limits, mfaLimits, secrets: rt.secrets, config, metrics };
+  const redis = limitRedis(config.REDIS_URL);
+  // Refreshes per client address: a stolen-token or guessing loop meets a wall, a browser never does.
+  const refreshLimit = new RouteLimit('refresh-ip', { redis, keyPrefix: config.REDIS_KEY_PREFIX, points: config.REFRESH_IP_PER_MINUTE, durationSeconds: 60 }, () => metrics.rateLimited('/auth/refresh'));
   const cookieMode = () => config.ENABLE_HTTPONLY_AUTH;
   const body = jsonBody('16kb');
   const sessionSeconds = config.SESSION_TTL_HOURS * 3600;
 
-  const answer = (res: express.Response, t: IssuedTokens) => {
+  const answer = (res: express.Response, t: IssuedTokens | MfaChallenge) => {
+    if ('mfaRequired' in t) {
+      res.status(200).json(t); // no session yet: the second step (POST /auth/login/mfa) opens it
+      return;
+    }
     const out: Record<string, unknown> = { accessToken: t.accessToken, tokenType: 'Bearer', expiresIn: t.expiresIn, sessionId: t.sessionId };
     if (cookieMode()) {
       const csrf = randomBytes(24).toString('base64url');
@@ -43,6 +55,7 @@ export function sessionRoutes(app: express.Express, rt: ServiceRuntime): () => P
     } else {
       out.refreshToken = t.refreshToken;
     }
+    if ('recoveryCodes' in t && t.recoveryCodes) out.recoveryCodes = t.recoveryCodes;
     res.status(200).json(out);
   };
   const clearCookies = (res: express.Response) => {
@@ -63,13 +76,29 @@ export function sessionRoutes(app: express.Express, rt: ServiceRuntime): () => P
     answer(res, await login(d, { tenant: b.tenant, email: b.email, password: b.password, ip: req.ip ?? 'unknown', userAgent: req.get('user-agent') }));
   }));
 
+  app.post('/auth/login/mfa', body, route(rt.log, async (req, res) => {
+    enabled();
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      answer(res, await completeMfaLogin(d, { challengeToken: b.challengeToken, code: b.code, recoveryCode: b.recoveryCode, ip: req.ip ?? 'unknown', userAgent: req.get('user-agent') }));
+    } catch (err) {
+      if (err instanceof AppError && err.extensions.code === 'RATE_LIMITED') metrics.rateLimited('/auth/login/mfa');
+      throw err;
+    }
+  }));
+
   app.post('/auth/refresh', body, route(rt.log, async (req, res) => {
     enabled();
+    await refreshLimit.consume(req.ip ?? 'unknown');
     try {
       answer(res, await refreshSession(d, { refreshToken: presented(req), ip: req.ip ?? 'unknown' }));
     } catch (err) {
       // An ended session's cookie is useless: tell the browser to drop it.
-      if (cookieMode() && err instanceof AppError && err.extensions.code === 'UNAUTHENTICATED') clearCookies(res);
+      if (err instanceof AppError && err.extensions.code === 'UNAUTHENTICATED') {
+        if (cookieMode()) clearCookies(res);
+        metrics.authFailure(/already used/.test(err.message) ? 'refresh_reused' : /ended/.test(err.message) ? 'refresh_ended' : 'refresh_invalid');
+      }
+      if (err instanceof AppError && err.extensions.code === 'FORBIDDEN') metrics.authFailure('csrf');
       throw err;
     }
   }));
@@ -88,5 +117,8 @@ export function sessionRoutes(app: express.Express, rt: ServiceRuntime): () => P
     const userId = await acceptInvitation(rt.ds, verifyLink, { token: b.token, password: b.password, ip: req.ip ?? 'unknown' });
     res.status(200).json({ userId });
   }));
-  return () => limits.close(); // on stop: the limiter's Redis connection
+  return async () => {
+    // on stop: the limiters' Redis connections
+    await Promise.all([limits.close(), mfaLimits.close(), redis?.quit().catch(() => undefined)]);
+  };
 }

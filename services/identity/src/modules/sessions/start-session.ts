@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { TenantSecrets } from '@commonhold/kit';
 import type { IdentityConfig } from '../../config';
+import type { SecurityMetrics } from '../../shared/security-metrics';
 import type { MembershipRow } from '../accounts';
 import type { KeyRing } from '../signing-keys';
 import type { LoginLimits } from './login-limits';
@@ -12,7 +14,11 @@ export interface AuthDeps {
   ds: DataSource;
   ring: KeyRing;
   limits: LoginLimits;
+  /** Wrong second-factor codes, counted and locked out like failed passwords (own keys). */
+  mfaLimits: LoginLimits;
+  secrets: TenantSecrets;
   config: IdentityConfig;
+  metrics?: SecurityMetrics;
 }
 
 export interface IssuedTokens {
