@@ -2,6 +2,14 @@
 /* eslint-disable */
 
 /**
+ * A note was created in bulk-ops (the generated example event). Subject and key: the note id.
+ */
+export interface BulkOpsNoteCreatedV1 {
+  noteId: string;
+  title: string;
+}
+
+/**
  * An apartment was created in a building (shares are null until the building's share table is set). Subject: the apartment id; key: the building id, so a building's apartments keep their order.
  */
 export interface CollectionsApartmentCreatedV1 {
@@ -301,6 +309,7 @@ export interface FundraisingRecurringAgreementChangedV1 {
 
 /** Every event type and its payload (`data`). */
 export interface EventPayloads {
+  'commonhold.bulk-ops.note.created.v1': BulkOpsNoteCreatedV1;
   'commonhold.collections.apartment.created.v1': CollectionsApartmentCreatedV1;
   'commonhold.collections.apartment.deleted.v1': CollectionsApartmentDeletedV1;
   'commonhold.collections.apartment.updated.v1': CollectionsApartmentUpdatedV1;
