@@ -1,10 +1,13 @@
-import { composeModules, DateTimeScalar, KitTables1763800000000, loadSubgraphSdl, type ServiceDefinition } from '@commonhold/kit';
-import { CreateBulkOps1796522582356 } from './migrations/1796522582356-create-bulk-ops';
-import { notesModule } from './modules/notes/notes.module';
+import { composeModules, DateScalar, DateTimeScalar, KitTables1763800000000, loadSubgraphSdl, SafeIntScalar, type ServiceDefinition } from '@commonhold/kit';
+import { directoryModule } from './modules/directory/directory.module';
+import { jobsModule } from './modules/jobs/jobs.module';
 
 /** The bulk-ops subgraph: its modules, composed; the kit does the rest. */
 export const bulkOpsService: ServiceDefinition = {
   name: 'bulk-ops',
   typeDefs: loadSubgraphSdl('bulk-ops'),
-  ...composeModules([notesModule], { resolvers: [{ DateTime: DateTimeScalar }], migrations: [KitTables1763800000000, CreateBulkOps1796522582356] }),
+  ...composeModules([directoryModule, jobsModule], {
+    resolvers: [{ DateTime: DateTimeScalar, Date: DateScalar, SafeInt: SafeIntScalar }],
+    migrations: [KitTables1763800000000],
+  }),
 };
