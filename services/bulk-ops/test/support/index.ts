@@ -15,7 +15,7 @@ export const JOB_FIELDS = `id status buildingId previewHash previewExpiresAt tra
   validationErrors { field code message }
   estimatedImpact { buildingId items validItems invalidItems chargeTotal { amountMinor currency } balanceBeforeTotal { amountMinor } balanceAfterTotal { amountMinor } }
   progress { total done succeeded failed pending }
-  items(first: 500) { edges { node { id apartmentId unit weight status attempts ledgerEntryId traceId
+  items(first: 10) { edges { node { id apartmentId unit weight status attempts ledgerEntryId traceId
     balanceBefore { amountMinor currency } charge { amountMinor currency } balanceAfter { amountMinor }
     validationErrors { field code message } errors { code field retryable attempt } } } }`;
 export const CREATE_JOB = `mutation($input: CreateBulkJobInput!) { createBulkJob(input: $input) { job { ${JOB_FIELDS} } } }`;
