@@ -159,6 +159,12 @@ describe('a common-expense issue', () => {
     expect(await refused(acme, RETRY, { input: { id: preview.id, idempotencyKey: idempotencyKey() } })).toMatchObject({ code: 'CONFLICT', reason: 'INVALID_STATE' });
     await new Promise((r) => setTimeout(r, 300));
     expect(await ledgerCharges(tenant, buildingId)).toHaveLength(3);
+
+    // The widgets: nothing active, one job finished, one item failure in the window, a completion time.
+    const overview = (await ok(acme, `{ bulkJobsOverview { activeJobs completedJobs completedWithErrorsJobs failedJobs itemFailures averageCompletionSeconds } }`)).bulkJobsOverview;
+    expect(overview).toEqual({ activeJobs: 0, completedJobs: 1, completedWithErrorsJobs: 0, failedJobs: 0, itemFailures: 1, averageCompletionSeconds: expect.any(Number) });
+    expect(overview.averageCompletionSeconds).toBeGreaterThan(0);
+    expect(await refused(acme, `{ bulkJobsOverview(since: "2000-01-01T00:00:00Z") { activeJobs } }`)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'since' });
   });
 });
 

@@ -1,4 +1,4 @@
-import { CREATED_AT_ID, cursorInstant, isUuid, keysetPage, money, type PageArgs, type RequestContext, type Resolvers } from '@commonhold/kit';
+import { badInput, CREATED_AT_ID, cursorInstant, isUuid, keysetPage, money, type PageArgs, type RequestContext, type Resolvers } from '@commonhold/kit';
 import DataLoader from 'dataloader';
 import { createJob } from './create-job';
 import { dryRunJob } from './dry-run-job';
@@ -6,6 +6,7 @@ import { cancelJob, executeJob, retryJob } from './execute-job';
 import { createTemplate } from './manage-templates';
 import { visibleState } from './job';
 import { findJob, findTemplate, itemErrors, jobItems, pageJobErrors, pageJobs, pageTemplates, progress, type ErrorRow, type ItemRow, type JobRow, type TemplateRow } from './job.store';
+import { overview } from './overview.store';
 import type { BuildingImpact, CommonExpenseParams } from './preview';
 
 const who = (ctx: RequestContext) => ({ tenantId: ctx.principal.tenantId, actor: ctx.principal.userId });
@@ -94,6 +95,21 @@ export const jobResolvers: Resolvers = {
       const status = args.status ? (args.status === 'EXPIRED' ? 'dry_run_ready' : args.status.toLowerCase()) : null;
       const page = await keysetPage(args, { shape: CREATED_AT_ID, cursorOf: jobCursor }, ({ after, take }) => ctx.tx((m) => pageJobs(m, ctx.principal.tenantId, status, after, take)));
       return { ...page, edges: page.edges.map((e) => ({ ...e, node: jobOut(e.node) })) };
+    },
+    bulkJobsOverview: async (_: unknown, args: { since?: Date | null }, ctx) => {
+      const now = Date.now();
+      const since = args.since ? new Date(args.since) : new Date(now - 24 * 3600_000);
+      if (since.getTime() > now || since.getTime() < now - 90 * 86_400_000) throw badInput('since', 'since must be within the last 90 days');
+      const r = await ctx.tx((m) => overview(m, ctx.principal.tenantId, since));
+      return {
+        since,
+        activeJobs: r.active_jobs,
+        completedJobs: r.completed_jobs,
+        completedWithErrorsJobs: r.completed_with_errors_jobs,
+        failedJobs: r.failed_jobs,
+        itemFailures: r.item_failures,
+        averageCompletionSeconds: r.average_completion_seconds,
+      };
     },
     bulkTemplate: async (_: unknown, { id }: { id: string }, ctx) => {
       if (!isUuid(id)) return null;

@@ -14,7 +14,7 @@ export const jobsModule = defineModule({
   name: 'jobs',
   scopedCallers: 'fenced',
   permissions: {
-    Query: { bulkJob: 'bulk-jobs:read', bulkJobs: 'bulk-jobs:read', bulkTemplate: 'bulk-jobs:read', bulkTemplates: 'bulk-jobs:read' },
+    Query: { bulkJob: 'bulk-jobs:read', bulkJobs: 'bulk-jobs:read', bulkTemplate: 'bulk-jobs:read', bulkTemplates: 'bulk-jobs:read', bulkJobsOverview: 'bulk-jobs:read' },
     Mutation: {
       createBulkTemplate: 'bulk-templates:write',
       createBulkJob: 'bulk-jobs:write',
