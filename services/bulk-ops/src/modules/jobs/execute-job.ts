@@ -6,7 +6,7 @@ import { CHUNK_SIZE, EXECUTED, executableStored, refusal, visibleState } from '.
 import { itemErrors, jobItems, markItemsQueued, setJobStatus, type ItemRow, type JobRow } from './job.store';
 import type { Command } from './manage-templates';
 import type { CommonExpenseParams } from './preview';
-import { currentTraceId } from './trace-id';
+import { currentTraceId, writeAuditMany } from './trace-id';
 
 /** Sends items to collections as charge commands, at most CHUNK_SIZE per event (NC-302). */
 async function dispatch(m: EntityManager, registry: EventRegistry, tenantId: string, job: JobRow, items: ItemRow[]): Promise<void> {
@@ -65,17 +65,13 @@ export function executeJob(m: EntityManager, registry: EventRegistry, cmd: Comma
     // A zero charge posts nothing: the item is done at once.
     if (chargeable.length < items.length) {
       await m.query(`UPDATE bulk_job_items SET status = 'succeeded', updated_at = now() WHERE tenant_id = $1 AND job_id = $2 AND status = 'previewed'`, [tenantId, job.id]);
-      for (const it of items.filter((i) => Number(i.charge_minor) === 0)) {
-        await writeAudit(m, { tenantId, actor: cmd.actor, action: 'bulk-job-item.succeeded', entityType: 'bulk-job-item', entityId: it.id, after: { jobId: job.id, chargeMinor: 0, posted: false } });
-      }
+      await writeAuditMany(m, tenantId, cmd.actor, items.filter((i) => Number(i.charge_minor) === 0).map((it) => ({ action: 'bulk-job-item.succeeded', entityType: 'bulk-job-item', entityId: it.id, after: { jobId: job.id, chargeMinor: 0, posted: false } })));
     }
     if (!chargeable.length) await writeAudit(m, { tenantId, actor: cmd.actor, action: 'bulk-job.completed', entityType: 'bulk-job', entityId: job.id, after: { status: 'completed', succeeded: items.length, failed: 0 } });
     await m.query(`UPDATE bulk_jobs SET trace_id = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, job.id, currentTraceId() ?? job.trace_id]);
     await setJobStatus(m, tenantId, job.id, chargeable.length ? 'queued' : 'completed', { queued: true, completed: !chargeable.length });
     await writeAudit(m, { tenantId, actor: cmd.actor, action: 'bulk-job.executed', entityType: 'bulk-job', entityId: job.id, before: { status: job.status }, after: { status: 'queued', previewHash: job.preview_hash, items: items.length } });
-    for (const it of items) {
-      await writeAudit(m, { tenantId, actor: cmd.actor, action: 'bulk-job-item.queued', entityType: 'bulk-job-item', entityId: it.id, after: { jobId: job.id, apartmentId: it.apartment_id, chargeMinor: Number(it.charge_minor), currency: it.currency } });
-    }
+    await writeAuditMany(m, tenantId, cmd.actor, items.map((it) => ({ action: 'bulk-job-item.queued', entityType: 'bulk-job-item', entityId: it.id, after: { jobId: job.id, apartmentId: it.apartment_id, chargeMinor: Number(it.charge_minor), currency: it.currency } })));
     await dispatch(m, registry, tenantId, job, chargeable);
     return job.id;
   });
@@ -112,9 +108,7 @@ export function retryJob(m: EntityManager, registry: EventRegistry, cmd: Command
     await markItemsQueued(m, tenantId, job.id, targets.map((t) => t.id));
     await setJobStatus(m, tenantId, job.id, 'in_progress');
     await writeAudit(m, { tenantId, actor: cmd.actor, action: 'bulk-job.retried', entityType: 'bulk-job', entityId: job.id, before: { status: job.status }, after: { status: 'in_progress', itemIds: targets.map((t) => t.id) } });
-    for (const it of targets) {
-      await writeAudit(m, { tenantId, actor: cmd.actor, action: 'bulk-job-item.queued', entityType: 'bulk-job-item', entityId: it.id, after: { jobId: job.id, retry: true, attempt: it.attempts + 1 } });
-    }
+    await writeAuditMany(m, tenantId, cmd.actor, targets.map((it) => ({ action: 'bulk-job-item.queued', entityType: 'bulk-job-item', entityId: it.id, after: { jobId: job.id, retry: true, attempt: it.attempts + 1 } })));
     await dispatch(m, registry, tenantId, job, targets);
     return job.id;
   });
