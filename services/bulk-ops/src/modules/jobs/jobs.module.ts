@@ -1,5 +1,6 @@
 import { defineModule } from '@commonhold/kit';
 import { chargeResultsConsumer } from './charge-results.consumer';
+import { bulkMetrics } from './job.metrics';
 import { jobResolvers } from './job.resolvers';
 import { CreateBulkJobs1796522582400 } from './jobs.migration';
 
@@ -27,7 +28,9 @@ export const jobsModule = defineModule({
   },
   resolvers: jobResolvers,
   migrations: [CreateBulkJobs1796522582400],
-  consumers: () => [chargeResultsConsumer()],
+  consumers: (rt) => [chargeResultsConsumer(rt)],
+  // Registered at start so /metrics lists them before the first job finishes.
+  routes: (_app, rt) => void bulkMetrics(rt.metrics.registry),
   auditChecks: [
     {
       name: 'bulk_job_created',
