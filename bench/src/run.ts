@@ -1,12 +1,13 @@
 /**
  * `npm run bench -- <name> [options]`: runs one bench and prints ONE JSON object on stdout
- * (progress and logs go to stderr). Benches: gateway, outbox, import, dashboard, collections. See docs/performance.md.
+ * (progress and logs go to stderr). Benches: gateway, outbox, import, dashboard, collections, bulk. See docs/performance.md.
  */
 import { gatewayBench } from './gateway.bench';
 import { outboxBench } from './outbox.bench';
 import { collectionsBench } from '../collections';
 import { dashboardBench } from '../dashboard';
 import { importBench } from '../import';
+import { bulkBench } from '../bulk';
 
 const benches: Record<string, (argv: string[]) => Promise<Record<string, unknown>>> = {
   gateway: gatewayBench,
@@ -14,6 +15,7 @@ const benches: Record<string, (argv: string[]) => Promise<Record<string, unknown
   import: importBench,
   dashboard: dashboardBench,
   collections: collectionsBench,
+  bulk: bulkBench,
 };
 
 async function main() {

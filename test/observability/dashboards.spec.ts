@@ -92,7 +92,7 @@ it('SLO: budget left and burn rate over every alert window, per service and SLO'
 
 it('domain: webhook and dashboard latency, reminder and bulk-job outcomes, from the domain and planned metric names', () => {
   const d = byUid('commonhold-domain');
-  expect(titles(d)).toEqual(['Webhook processing latency', 'Webhooks by outcome', 'Webhook rejections', 'Dashboard query latency', 'Reminder deliveries', 'Reminder delivery failure ratio', 'Bulk job duration', 'Bulk job outcomes']);
+  expect(titles(d)).toEqual(['Webhook processing latency', 'Webhooks by outcome', 'Webhook rejections', 'Dashboard query latency', 'Reminder deliveries', 'Reminder delivery failure ratio', 'Bulk job duration', 'Bulk job outcomes', 'Bulk job item outcomes']);
   const used = new Set(panelsOf(d).flatMap((p) => exprs(p).flatMap(metricNames)));
   for (const m of [...PLANNED_METRIC_LIST, ...DOMAIN_METRIC_LIST]) expect({ metric: m.name, drawn: plannedSeriesNames(m).some((n) => used.has(n)) }).toEqual({ metric: m.name, drawn: true });
 });

@@ -13,6 +13,7 @@ import { metricReferences, variableQueryReferences, type MetricReference } from 
 import { SERVICE_SLOS, SLI_ROUTE } from '../../packages/observability/src/slos';
 import { parseExposition, seriesNames, type Exposition } from './support/exposition';
 import { dashboardQueries, generatedDashboards, generatedRuleGroups, recordNames, renderUmbrellaChart, renderedQueries, ruleQueries, runbookQueries, type ShippedQuery } from './support/queries';
+import { dryRunJob as dryRunBulkJob, EXECUTE as BULK_EXECUTE, finished as bulkFinished, givenBuilding as givenBulkBuilding } from '../../services/bulk-ops/test/support';
 
 /**
  * Labels Prometheus adds to every scraped series (target labels), not exported by the services:
@@ -54,6 +55,15 @@ beforeAll(async () => {
     const buildings = await as(`{ buildings(first: 1) { edges { node { id } } } }`); // collections
     expect(buildings.errors).toBeUndefined();
   }
+  // bulk-ops: a common-expense issue over a one-apartment building, run to completion (its SLI
+  // series, and the bulk job duration and outcome metrics).
+  const bulkTenant = `metrics-bulk-${randomUUID().slice(0, 8)}`;
+  const bulkAs = platform.as(bulkTenant);
+  const { buildingId } = await givenBulkBuilding(platform, bulkTenant, bulkAs, [1000]);
+  const bulkJob = await dryRunBulkJob(bulkAs, buildingId, 1_000);
+  const executed = await bulkAs(BULK_EXECUTE, { input: { id: bulkJob.id, previewHash: bulkJob.previewHash, idempotencyKey: `m-${randomUUID()}` } });
+  expect(executed.errors).toBeUndefined();
+  expect((await bulkFinished(bulkAs, bulkJob.id)).status).toBe('COMPLETED');
   const bad = await as(`query { noSuchField }`);
   expect(bad.errors).toBeDefined();
   // Domain paths: a fundraising dashboard query, and a payment webhook with a forged signature

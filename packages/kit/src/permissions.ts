@@ -51,6 +51,7 @@ export const ROLE_GRANTS: Record<Role, { description: string; grants: readonly G
       'dashboard:read', 'audit:read', 'settings:read',
       'public-links:write',
       'collections:read', 'ledger:write', 'bank-statements:read',
+      'bulk-jobs:read', 'bulk-jobs:write', 'bulk-jobs:execute', 'bulk-templates:write',
     ],
   },
   fundraiser: {
@@ -71,7 +72,8 @@ export const ROLE_GRANTS: Record<Role, { description: string; grants: readonly G
   // that own buildings, apartments and work orders. Until then they are refused everywhere.
   building_manager: {
     description: 'A building office, scoped to its buildings: buildings and apartments, the ledger, dunning policies, public links.',
-    grants: ['collections:read', 'buildings:write', 'ledger:write', 'bank-statements:read', 'dunning:configure', 'public-links:write'],
+    grants: ['collections:read', 'buildings:write', 'ledger:write', 'bank-statements:read', 'dunning:configure', 'public-links:write',
+      'bulk-jobs:read', 'bulk-jobs:write', 'bulk-jobs:execute', 'bulk-templates:write'],
   },
   owner: { description: 'A resident, scoped to their apartment: reads its statement, balance and promises.', grants: ['collections:read'] },
   vendor: { description: 'A contractor, scoped to its own vendor record and work orders.', grants: [] },

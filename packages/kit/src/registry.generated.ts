@@ -17,6 +17,19 @@ export const SERVICE_REGISTRY = [
     }
   },
   {
+    "name": "bulk-ops",
+    "kind": "subgraph",
+    "port": 4030,
+    "featureFlag": "ENABLE_BULK_OPS",
+    "database": true,
+    "passthroughRoutes": [],
+    "slo": {
+      "availabilityObjective": 0.995,
+      "latencyObjective": 0.99,
+      "latencyBudgetSeconds": 0.25
+    }
+  },
+  {
     "name": "collections",
     "kind": "subgraph",
     "port": 4020,
@@ -80,4 +93,4 @@ export type RegisteredService = (typeof SERVICE_REGISTRY)[number];
 export type ServiceName = RegisteredService['name'];
 
 /** One kill switch per subgraph (ARCHITECTURE §6): a disabled subgraph answers FEATURE_DISABLED. */
-export const SERVICE_FEATURE_FLAGS = ["ENABLE_COLLECTIONS_OS","ENABLE_FUNDRAISING","ENABLE_IDENTITY","ENABLE_VOLUNTEERS"] as const;
+export const SERVICE_FEATURE_FLAGS = ["ENABLE_BULK_OPS","ENABLE_COLLECTIONS_OS","ENABLE_FUNDRAISING","ENABLE_IDENTITY","ENABLE_VOLUNTEERS"] as const;

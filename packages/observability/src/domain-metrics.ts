@@ -33,6 +33,27 @@ export const DOMAIN_METRICS = {
     service: 'fundraising',
     help: 'Fundraising dashboard query duration by query (totals, retention, top donors)',
   },
+  bulkJobDuration: {
+    name: 'bulk_job_duration_seconds',
+    type: 'histogram',
+    labels: ['action'],
+    service: 'bulk-ops',
+    help: 'Bulk job execution duration from execute to the last item result, by action',
+  },
+  bulkJobs: {
+    name: 'bulk_jobs_total',
+    type: 'counter',
+    labels: ['action', 'outcome'],
+    service: 'bulk-ops',
+    help: 'Finished bulk jobs by action and outcome (completed|completed_with_errors|failed)',
+  },
+  bulkJobItems: {
+    name: 'bulk_job_items_total',
+    type: 'counter',
+    labels: ['action', 'outcome'],
+    service: 'bulk-ops',
+    help: 'Bulk job item outcomes recorded, by action and outcome (succeeded|failed)',
+  },
 } as const satisfies Record<string, DomainMetric>;
 
 export const DOMAIN_METRIC_LIST: readonly DomainMetric[] = Object.values(DOMAIN_METRICS);

@@ -25,22 +25,6 @@ export const PLANNED_METRICS = {
     addedBy: { issue: null, item: 'collections subgraph: dunning reminders via channels (ARCHITECTURE §9 story 4), not yet filed' },
     help: 'Reminder deliveries by channel and outcome (delivered|failed)',
   },
-  bulkJobDuration: {
-    name: 'bulk_job_duration_seconds',
-    type: 'histogram',
-    labels: ['template'],
-    service: 'bulk-ops',
-    addedBy: { issue: null, item: 'bulk-ops subgraph: bulk job execution (ARCHITECTURE §9 story 3), not yet filed' },
-    help: 'Bulk job execution duration from start to last item',
-  },
-  bulkJobs: {
-    name: 'bulk_jobs_total',
-    type: 'counter',
-    labels: ['template', 'outcome'],
-    service: 'bulk-ops',
-    addedBy: { issue: null, item: 'bulk-ops subgraph: bulk job execution (ARCHITECTURE §9 story 3), not yet filed' },
-    help: 'Finished bulk jobs by outcome (succeeded|failed|partially_failed)',
-  },
 } as const satisfies Record<string, PlannedMetric>;
 
 export const PLANNED_METRIC_LIST: readonly PlannedMetric[] = Object.values(PLANNED_METRICS);

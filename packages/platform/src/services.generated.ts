@@ -2,6 +2,7 @@
 // Do not edit: the tests run `platform:generate --check`.
 import type { z } from 'zod';
 import type { ServiceDefinition } from '@commonhold/kit';
+import { bulkOpsConfigSchema, bulkOpsService } from '../../../services/bulk-ops/src';
 import { collectionsConfigSchema, collectionsService } from '../../../services/collections/src';
 import { fundraisingConfigSchema, fundraisingService } from '../../../services/fundraising/src';
 import { identityConfigSchema, identityService } from '../../../services/identity/src';
@@ -9,6 +10,7 @@ import { volunteersConfigSchema, volunteersService } from '../../../services/vol
 
 /** Every subgraph the platform runs, with its config schema and default port. */
 export const SERVICES: { def: ServiceDefinition; schema: z.ZodType<any>; port: number }[] = [
+  { def: bulkOpsService, schema: bulkOpsConfigSchema, port: 4030 },
   { def: collectionsService, schema: collectionsConfigSchema, port: 4020 },
   { def: fundraisingService, schema: fundraisingConfigSchema, port: 4010 },
   { def: identityService, schema: identityConfigSchema, port: 4001 },

@@ -19,7 +19,9 @@ export function adminUrl(): string {
 /** A migrated database for one service, reached as its non-owner app role (RLS applies). */
 export async function createTestDatabase(service: string, migrations: MixedList<Function>) {
   const prefix = uniquePrefix();
-  const db = await provisionDatabase({ adminUrl: adminUrl(), database: `${prefix}${service}`, appRole: `${prefix}${service}_app`, appPassword: 'test-password' });
+  // Database and role names use `_` for a kebab-case service's `-` (bulk-ops → bulk_ops), as the platform does.
+  const name = service.replace(/-/g, '_');
+  const db = await provisionDatabase({ adminUrl: adminUrl(), database: `${prefix}${name}`, appRole: `${prefix}${name}_app`, appPassword: 'test-password' });
   await migrate(db.ownerUrl, migrations);
   return db;
 }

@@ -1,5 +1,6 @@
 import { composeModules, KitTables1763800000000, loadSubgraphSdl, type ServiceDefinition } from '@commonhold/kit';
 import { buildingsModule } from './modules/buildings/building.module';
+import { bulkCommandsModule } from './modules/bulk-commands/bulk-commands.module';
 import { dashboardModule } from './modules/dashboard/dashboard.module';
 import { dunningModule } from './modules/dunning/dunning.module';
 import { ledgerModule } from './modules/ledger/ledger.module';
@@ -11,7 +12,7 @@ import { coreResolvers } from './shared/core.resolvers';
 export const collectionsService: ServiceDefinition = {
   name: 'collections',
   typeDefs: loadSubgraphSdl('collections'),
-  ...composeModules([buildingsModule, ledgerModule, promisesModule, dunningModule, queueModule, dashboardModule], {
+  ...composeModules([buildingsModule, ledgerModule, promisesModule, dunningModule, queueModule, dashboardModule, bulkCommandsModule], {
     resolvers: [coreResolvers],
     migrations: [KitTables1763800000000],
     // The audit trail spans buildings: global scope only.

@@ -2,6 +2,29 @@
 /* eslint-disable */
 
 /**
+ * A command from a bulk job asking collections to post charges: a chunk of at most 100 items of one job and one building, each with the bulk job item id that collections uses as the posting's idempotency key (a redelivered or retried item posts nothing twice). Answered by commonhold.collections.charge-command.completed.v1 carrying the command id. Subject: the command id; key: the job id.
+ */
+export interface BulkOpsChargeCommandRequestedV1 {
+  commandId: string;
+  jobId: string;
+  buildingId: string;
+  chargeType: 'common_expense';
+  currency: string;
+  bookedOn: string | null;
+  dueOn: string | null;
+  description: string | null;
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  items: {
+    itemId: string;
+    apartmentId: string;
+    amountMinor: number;
+  }[];
+}
+
+/**
  * An apartment was created in a building (shares are null until the building's share table is set). Subject: the apartment id; key: the building id, so a building's apartments keep their order.
  */
 export interface CollectionsApartmentCreatedV1 {
@@ -74,6 +97,30 @@ export interface CollectionsBuildingUpdatedV1 {
     country: string;
   };
   currency: string;
+}
+
+/**
+ * collections' answer to a commonhold.bulk-ops.charge-command.requested.v1: one result per item, posted (with the ledger entry id) or failed (with a typed error and whether a retry may succeed). Subject: the command id; key: the job id.
+ */
+export interface CollectionsChargeCommandCompletedV1 {
+  commandId: string;
+  jobId: string;
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  results: {
+    itemId: string;
+    apartmentId: string;
+    status: 'posted' | 'failed';
+    entryId: string | null;
+    error: null | {
+      code: string;
+      message: string;
+      field: string | null;
+      retryable: boolean;
+    };
+  }[];
 }
 
 /**
@@ -301,12 +348,14 @@ export interface FundraisingRecurringAgreementChangedV1 {
 
 /** Every event type and its payload (`data`). */
 export interface EventPayloads {
+  'commonhold.bulk-ops.charge-command.requested.v1': BulkOpsChargeCommandRequestedV1;
   'commonhold.collections.apartment.created.v1': CollectionsApartmentCreatedV1;
   'commonhold.collections.apartment.deleted.v1': CollectionsApartmentDeletedV1;
   'commonhold.collections.apartment.updated.v1': CollectionsApartmentUpdatedV1;
   'commonhold.collections.building.created.v1': CollectionsBuildingCreatedV1;
   'commonhold.collections.building.deleted.v1': CollectionsBuildingDeletedV1;
   'commonhold.collections.building.updated.v1': CollectionsBuildingUpdatedV1;
+  'commonhold.collections.charge-command.completed.v1': CollectionsChargeCommandCompletedV1;
   'commonhold.collections.ledger-entry.posted.v1': CollectionsLedgerEntryPostedV1;
   'commonhold.collections.promise-to-pay.broken.v1': CollectionsPromiseToPayBrokenV1;
   'commonhold.collections.promise-to-pay.kept.v1': CollectionsPromiseToPayKeptV1;

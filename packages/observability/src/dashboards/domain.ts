@@ -3,8 +3,8 @@ import { DOMAIN_METRICS, type DomainMetric } from '../domain-metrics';
 import { PLANNED_METRICS, type PlannedMetric } from '../planned-metrics';
 import { Layout, RATE, dashboard, timeseries } from './common';
 
-const { webhookProcessingDuration: webhook, webhookRejections: rejections, fundraisingDashboardDuration: dash } = DOMAIN_METRICS;
-const { reminderDeliveries: reminders, bulkJobDuration: bulkDuration, bulkJobs } = PLANNED_METRICS;
+const { webhookProcessingDuration: webhook, webhookRejections: rejections, fundraisingDashboardDuration: dash, bulkJobDuration: bulkDuration, bulkJobs, bulkJobItems } = DOMAIN_METRICS;
+const { reminderDeliveries: reminders } = PLANNED_METRICS;
 
 /** Says in the panel where its data comes from (or will, while the metric is still planned). */
 const source = (m: PlannedMetric | DomainMetric) =>
@@ -48,13 +48,19 @@ export function domainDashboard(): Dashboard {
       12,
     )
     .row('Bulk jobs (bulk-ops)')
-    .add(timeseries('Bulk job duration', `p50/p95 job duration by template. ${source(bulkDuration)}`, 's', quantiles(bulkDuration, 'template')), 12)
+    .add(timeseries('Bulk job duration', `p50/p95 job duration by action. ${source(bulkDuration)}`, 's', quantiles(bulkDuration, 'action')), 8)
     .add(
-      timeseries('Bulk job outcomes', `Finished jobs by outcome, and the failure ratio. ${source(bulkJobs)}`, 'short', [
+      timeseries('Bulk job outcomes', `Finished jobs by outcome, and the share that did not complete cleanly. ${source(bulkJobs)}`, 'short', [
         { expr: `sum by (outcome) (increase(${bulkJobs.name}[${RATE}]))`, legend: '{{outcome}}' },
-        { expr: `sum(rate(${bulkJobs.name}{outcome!="succeeded"}[${RATE}])) / sum(rate(${bulkJobs.name}[${RATE}]))`, legend: 'failure ratio' },
+        { expr: `sum(rate(${bulkJobs.name}{outcome!="completed"}[${RATE}])) / sum(rate(${bulkJobs.name}[${RATE}]))`, legend: 'failure ratio' },
       ]),
-      12,
+      8,
+    )
+    .add(
+      timeseries('Bulk job item outcomes', `Item results by action and outcome. ${source(bulkJobItems)}`, 'short', [
+        { expr: `sum by (action, outcome) (rate(${bulkJobItems.name}[${RATE}]))`, legend: '{{action}} {{outcome}}' },
+      ]),
+      8,
     )
     .build();
 }

@@ -3,3 +3,4 @@ export { addDays, bucketOf, BUCKETS, calendarDate, daysBetween, position, worstB
 export { agingRows, entriesOfApartment, AGING_SQL, type AgingRow, type EntryRow } from './ledger.store';
 export { agingOut, balanceOut } from './ledger.view';
 export { post, todayUtc } from './post-entry';
+export { postCharge } from './post-charge';

@@ -1,0 +1,2 @@
+export { bulkOpsService } from './service';
+export { bulkOpsConfigSchema } from './config';

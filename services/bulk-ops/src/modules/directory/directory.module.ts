@@ -1,0 +1,11 @@
+import { defineModule } from '@commonhold/kit';
+import { CreateDirectory1796522582356 } from './directory.migration';
+import { collectionsProjectionConsumer } from './collections-projection.consumer';
+
+/** The projection of collections' buildings, apartments and balances (no GraphQL of its own). */
+export const directoryModule = defineModule({
+  name: 'directory',
+  scopedCallers: 'fenced',
+  migrations: [CreateDirectory1796522582356],
+  consumers: () => [collectionsProjectionConsumer],
+});

@@ -1,0 +1,208 @@
+import type { EntityManager } from 'typeorm';
+import type { BuildingImpact, PreviewItem, ValidationIssue } from './preview';
+
+/** Reads and writes of templates, jobs, items and errors; tenantId first; RLS fences tenant and scope. */
+
+export interface TemplateRow {
+  id: string;
+  building_id: string;
+  name: string;
+  action: string;
+  parameters: Record<string, unknown>;
+  created_by: string;
+  created_at: Date;
+}
+
+export interface JobRow {
+  id: string;
+  tenant_id: string;
+  building_id: string;
+  template_id: string | null;
+  action: string;
+  parameters: Record<string, any>;
+  status: string;
+  preview_hash: string | null;
+  previewed_at: Date | null;
+  preview_expires_at: Date | null;
+  job_errors: ValidationIssue[];
+  impact: BuildingImpact[] | null;
+  total: number;
+  trace_id: string | null;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  queued_at: Date | null;
+  completed_at: Date | null;
+}
+
+export interface ItemRow {
+  id: string;
+  job_id: string;
+  building_id: string;
+  apartment_id: string;
+  seq: number;
+  unit: string;
+  weight: number | null;
+  currency: string;
+  balance_before_minor: string;
+  charge_minor: string;
+  balance_after_minor: string;
+  validation_errors: ValidationIssue[];
+  status: string;
+  attempts: number;
+  ledger_entry_id: string | null;
+  trace_id: string | null;
+  updated_at: Date;
+}
+
+export interface ErrorRow {
+  id: string;
+  job_id: string;
+  item_id: string;
+  attempt: number;
+  code: string;
+  message: string;
+  field: string | null;
+  retryable: boolean;
+  created_at: Date;
+}
+
+export async function insertTemplate(m: EntityManager, tenantId: string, t: Omit<TemplateRow, 'created_at'>): Promise<void> {
+  await m.query(`INSERT INTO bulk_templates (id, tenant_id, building_id, name, action, parameters, created_by) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`, [
+    t.id, tenantId, t.building_id, t.name, t.action, JSON.stringify(t.parameters), t.created_by,
+  ]);
+}
+
+export async function findTemplate(m: EntityManager, tenantId: string, id: string): Promise<TemplateRow | null> {
+  return (await m.query(`SELECT * FROM bulk_templates WHERE tenant_id = $1 AND id = $2`, [tenantId, id]))[0] ?? null;
+}
+
+export function pageTemplates(m: EntityManager, tenantId: string, after: (string | number)[] | null, take: number): Promise<TemplateRow[]> {
+  return m.query(
+    `SELECT * FROM bulk_templates WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid)) ORDER BY created_at DESC, id DESC LIMIT $4`,
+    [tenantId, after?.[0] ?? null, after?.[1] ?? null, take],
+  );
+}
+
+export async function insertJob(m: EntityManager, tenantId: string, j: { id: string; buildingId: string; templateId: string | null; action: string; parameters: unknown; createdBy: string; traceId: string | null }): Promise<void> {
+  await m.query(
+    `INSERT INTO bulk_jobs (id, tenant_id, building_id, template_id, action, parameters, status, created_by, trace_id) VALUES ($1, $2, $3, $4, $5, $6::jsonb, 'draft', $7, $8)`,
+    [j.id, tenantId, j.buildingId, j.templateId, j.action, JSON.stringify(j.parameters), j.createdBy, j.traceId],
+  );
+}
+
+/** The job, locked for update when `lock` (a use case that changes its state). */
+export async function findJob(m: EntityManager, tenantId: string, id: string, lock = false): Promise<JobRow | null> {
+  return (await m.query(`SELECT * FROM bulk_jobs WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`, [tenantId, id]))[0] ?? null;
+}
+
+export function pageJobs(m: EntityManager, tenantId: string, status: string | null, after: (string | number)[] | null, take: number): Promise<JobRow[]> {
+  return m.query(
+    `SELECT * FROM bulk_jobs WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2)
+       AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid)) ORDER BY created_at DESC, id DESC LIMIT $5`,
+    [tenantId, status, after?.[0] ?? null, after?.[1] ?? null, take],
+  );
+}
+
+export async function setJobStatus(m: EntityManager, tenantId: string, id: string, status: string, extra: { queued?: boolean; completed?: boolean } = {}): Promise<void> {
+  await m.query(
+    `UPDATE bulk_jobs SET status = $3, updated_at = now()${extra.queued ? ', queued_at = COALESCE(queued_at, now())' : ''}${extra.completed ? ', completed_at = now()' : ', completed_at = NULL'} WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id, status],
+  );
+}
+
+/** Replaces the job's preview: its items, hash, expiry, job-level errors and impact. */
+export async function savePreview(
+  m: EntityManager,
+  tenantId: string,
+  job: Pick<JobRow, 'id'>,
+  p: { items: (PreviewItem & { id: string })[]; previewHash: string; jobErrors: ValidationIssue[]; estimatedImpact: BuildingImpact[]; ttlSeconds: number },
+): Promise<void> {
+  await m.query(`DELETE FROM bulk_job_items WHERE tenant_id = $1 AND job_id = $2`, [tenantId, job.id]);
+  if (p.items.length) {
+    await m.query(
+      `INSERT INTO bulk_job_items (id, tenant_id, job_id, building_id, apartment_id, seq, unit, weight, currency, balance_before_minor, charge_minor, balance_after_minor, validation_errors, status)
+       SELECT x.id, $1, $2, x.building_id, x.apartment_id, x.seq, x.unit, x.weight, x.currency, x.balance_before_minor, x.charge_minor, x.balance_after_minor, x.validation_errors, 'previewed'
+         FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, building_id uuid, apartment_id uuid, seq int, unit text, weight int, currency text, balance_before_minor bigint, charge_minor bigint, balance_after_minor bigint, validation_errors jsonb)`,
+      [
+        tenantId,
+        job.id,
+        JSON.stringify(
+          p.items.map((i) => ({
+            id: i.id, building_id: i.buildingId, apartment_id: i.apartmentId, seq: i.seq, unit: i.unit, weight: i.weight, currency: i.currency,
+            balance_before_minor: i.balanceBeforeMinor, charge_minor: i.chargeMinor, balance_after_minor: i.balanceAfterMinor, validation_errors: i.validationErrors,
+          })),
+        ),
+      ],
+    );
+  }
+  await m.query(
+    `UPDATE bulk_jobs SET status = 'dry_run_ready', preview_hash = $3, previewed_at = now(), preview_expires_at = now() + make_interval(secs => $4),
+       job_errors = $5::jsonb, impact = $6::jsonb, total = $7, updated_at = now() WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, job.id, p.previewHash, p.ttlSeconds, JSON.stringify(p.jobErrors), JSON.stringify(p.estimatedImpact), p.items.length],
+  );
+}
+
+export function jobItems(m: EntityManager, tenantId: string, jobId: string, opts: { status?: string | null; after?: number; take?: number; ids?: string[] } = {}): Promise<ItemRow[]> {
+  return m.query(
+    `SELECT * FROM bulk_job_items WHERE tenant_id = $1 AND job_id = $2 AND ($3::text IS NULL OR status = $3) AND seq > $4 AND ($6::uuid[] IS NULL OR id = ANY($6))
+      ORDER BY seq LIMIT $5`,
+    [tenantId, jobId, opts.status ?? null, opts.after ?? 0, opts.take ?? 1_000_000, opts.ids ?? null],
+  );
+}
+
+export async function markItemsQueued(m: EntityManager, tenantId: string, jobId: string, itemIds: string[]): Promise<void> {
+  await m.query(`UPDATE bulk_job_items SET status = 'queued', attempts = attempts + 1, updated_at = now() WHERE tenant_id = $1 AND job_id = $2 AND id = ANY($3::uuid[])`, [tenantId, jobId, itemIds]);
+}
+
+/** Records an item's outcome if it is still awaiting one; false when it already had one (a late duplicate). */
+export async function recordItemOutcome(
+  m: EntityManager,
+  tenantId: string,
+  itemId: string,
+  o: { status: 'succeeded' | 'failed'; ledgerEntryId: string | null; traceId: string | null },
+): Promise<ItemRow | null> {
+  const [rows] = await m.query(
+    `UPDATE bulk_job_items SET status = $3, ledger_entry_id = COALESCE($4, ledger_entry_id), trace_id = COALESCE($5, trace_id), updated_at = now()
+      WHERE tenant_id = $1 AND id = $2 AND status = 'queued' RETURNING *`,
+    [tenantId, itemId, o.status, o.ledgerEntryId, o.traceId],
+  );
+  return rows?.[0] ?? null;
+}
+
+export async function insertError(m: EntityManager, tenantId: string, e: Omit<ErrorRow, 'created_at'> & { building_id: string }): Promise<void> {
+  await m.query(
+    `INSERT INTO bulk_job_errors (id, tenant_id, job_id, item_id, building_id, attempt, code, message, field, retryable) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [e.id, tenantId, e.job_id, e.item_id, e.building_id, e.attempt, e.code, e.message, e.field, e.retryable],
+  );
+}
+
+export function itemErrors(m: EntityManager, tenantId: string, itemIds: readonly string[]): Promise<ErrorRow[]> {
+  return m.query(`SELECT * FROM bulk_job_errors WHERE tenant_id = $1 AND item_id = ANY($2::uuid[]) ORDER BY created_at, id`, [tenantId, itemIds]);
+}
+
+export function pageJobErrors(m: EntityManager, tenantId: string, jobId: string, after: (string | number)[] | null, take: number): Promise<ErrorRow[]> {
+  return m.query(
+    `SELECT * FROM bulk_job_errors WHERE tenant_id = $1 AND job_id = $2 AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, $4::uuid)) ORDER BY created_at, id LIMIT $5`,
+    [tenantId, jobId, after?.[0] ?? null, after?.[1] ?? null, take],
+  );
+}
+
+export interface Progress {
+  total: number;
+  previewed: number;
+  queued: number;
+  succeeded: number;
+  failed: number;
+}
+
+/** Item counts by status (done = succeeded + failed; pending = queued). */
+export async function progress(m: EntityManager, tenantId: string, jobId: string): Promise<Progress> {
+  const [r] = await m.query(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'previewed')::int AS previewed, count(*) FILTER (WHERE status = 'queued')::int AS queued,
+            count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded, count(*) FILTER (WHERE status = 'failed')::int AS failed
+       FROM bulk_job_items WHERE tenant_id = $1 AND job_id = $2`,
+    [tenantId, jobId],
+  );
+  return r;
+}

@@ -1,0 +1,90 @@
+import { scopeRlsSql, sqlMigration, tenantRlsSql } from '@commonhold/kit';
+
+/**
+ * Templates, jobs, their items and item errors. Every row carries its building id so row-level
+ * security fences a building manager to their buildings' jobs (scopeRlsSql beside the tenant policy).
+ */
+export const CreateBulkJobs1796522582400 = sqlMigration(
+  'CreateBulkJobs1796522582400',
+  [
+    `CREATE TABLE bulk_templates (
+      id uuid PRIMARY KEY,
+      tenant_id text NOT NULL,
+      building_id uuid NOT NULL,
+      name text NOT NULL,
+      action text NOT NULL CHECK (action IN ('common_expense_issue')),
+      parameters jsonb NOT NULL,
+      created_by text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    'CREATE INDEX bulk_templates_page ON bulk_templates (tenant_id, created_at DESC, id DESC)',
+    ...tenantRlsSql('bulk_templates'),
+    ...scopeRlsSql('bulk_templates', { building: 'building_id' }),
+    `CREATE TABLE bulk_jobs (
+      id uuid PRIMARY KEY,
+      tenant_id text NOT NULL,
+      building_id uuid NOT NULL,
+      template_id uuid REFERENCES bulk_templates (id),
+      action text NOT NULL CHECK (action IN ('common_expense_issue')),
+      parameters jsonb NOT NULL,
+      status text NOT NULL CHECK (status IN ('draft', 'dry_run_ready', 'queued', 'in_progress', 'completed', 'completed_with_errors', 'failed', 'cancelled', 'expired')),
+      preview_hash text,
+      previewed_at timestamptz,
+      preview_expires_at timestamptz,
+      job_errors jsonb NOT NULL DEFAULT '[]',
+      impact jsonb,
+      total integer NOT NULL DEFAULT 0,
+      trace_id text,
+      created_by text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      queued_at timestamptz,
+      completed_at timestamptz
+    )`,
+    'CREATE INDEX bulk_jobs_page ON bulk_jobs (tenant_id, created_at DESC, id DESC)',
+    "CREATE INDEX bulk_jobs_active ON bulk_jobs (tenant_id, status) WHERE status IN ('queued', 'in_progress')",
+    ...tenantRlsSql('bulk_jobs'),
+    ...scopeRlsSql('bulk_jobs', { building: 'building_id' }),
+    `CREATE TABLE bulk_job_items (
+      id uuid PRIMARY KEY,
+      tenant_id text NOT NULL,
+      job_id uuid NOT NULL REFERENCES bulk_jobs (id),
+      building_id uuid NOT NULL,
+      apartment_id uuid NOT NULL,
+      seq integer NOT NULL,
+      unit text NOT NULL,
+      weight integer,
+      currency text NOT NULL,
+      balance_before_minor bigint NOT NULL,
+      charge_minor bigint NOT NULL,
+      balance_after_minor bigint NOT NULL,
+      validation_errors jsonb NOT NULL DEFAULT '[]',
+      status text NOT NULL CHECK (status IN ('previewed', 'queued', 'succeeded', 'failed')),
+      attempts integer NOT NULL DEFAULT 0,
+      ledger_entry_id uuid,
+      trace_id text,
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (job_id, seq)
+    )`,
+    'CREATE INDEX bulk_job_items_status ON bulk_job_items (tenant_id, job_id, status)',
+    ...tenantRlsSql('bulk_job_items'),
+    ...scopeRlsSql('bulk_job_items', { building: 'building_id', apartment: 'apartment_id' }),
+    `CREATE TABLE bulk_job_errors (
+      id uuid PRIMARY KEY,
+      tenant_id text NOT NULL,
+      job_id uuid NOT NULL REFERENCES bulk_jobs (id),
+      item_id uuid NOT NULL REFERENCES bulk_job_items (id),
+      building_id uuid NOT NULL,
+      attempt integer NOT NULL,
+      code text NOT NULL,
+      message text NOT NULL,
+      field text,
+      retryable boolean NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    'CREATE INDEX bulk_job_errors_job ON bulk_job_errors (tenant_id, job_id, created_at, id)',
+    ...tenantRlsSql('bulk_job_errors'),
+    ...scopeRlsSql('bulk_job_errors', { building: 'building_id' }),
+  ],
+  ['DROP TABLE bulk_job_errors', 'DROP TABLE bulk_job_items', 'DROP TABLE bulk_jobs', 'DROP TABLE bulk_templates'],
+);
