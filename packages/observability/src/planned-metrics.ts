@@ -17,14 +17,6 @@ export interface PlannedMetric {
 }
 
 export const PLANNED_METRICS = {
-  reminderDeliveries: {
-    name: 'reminder_deliveries_total',
-    type: 'counter',
-    labels: ['channel', 'outcome'],
-    service: 'collections',
-    addedBy: { issue: null, item: 'collections subgraph: dunning reminders via channels (ARCHITECTURE §9 story 4), not yet filed' },
-    help: 'Reminder deliveries by channel and outcome (delivered|failed)',
-  },
   bulkJobDuration: {
     name: 'bulk_job_duration_seconds',
     type: 'histogram',

@@ -192,7 +192,12 @@ async function deliver(ds: DataSource, notifier: Notifier, tenantId: string, eve
     return 'done';
   }
   const record = await notifier.send(message);
-  if (record.status !== 'deferred') return 'done';
+  // A key already sent (a run resumed after a crash between send and record) is not sent again,
+  // and the notifier owes no new outcome for it: link what the record says.
+  if (record.status !== 'deferred') {
+    if (record.status !== 'pending') await linkOutcome(ds, { outcome: record.status, record });
+    return 'done';
+  }
   await withTenant(ds, tenantId, async (m) => {
     await updateEvent(m, tenantId, e.id, { status: 'pending', attempts: record.attempts, lastError: record.lastError?.message ?? 'deferred' });
     await logEvent(m, tenantId, e, 'deferred', record.attempts, record.lastError?.message ?? null);
