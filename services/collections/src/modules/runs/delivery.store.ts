@@ -1,6 +1,10 @@
-import type { DataSource } from 'typeorm';
-import { withTenant } from '@commonhold/kit';
-import type { Channel, DeliveryRecord, DeliveryStore } from '@commonhold/notifications';
+import type { DataSource } from "typeorm";
+import { withTenant } from "@commonhold/kit";
+import type {
+  Channel,
+  DeliveryRecord,
+  DeliveryStore,
+} from "@commonhold/notifications";
 
 /**
  * The notifications package's delivery records in collections' database (one row per tenant and
@@ -10,7 +14,10 @@ import type { Channel, DeliveryRecord, DeliveryStore } from '@commonhold/notific
 export class PgDeliveryStore implements DeliveryStore {
   constructor(private readonly ds: DataSource) {}
 
-  async claim(candidate: DeliveryRecord, staleBefore: Date): Promise<{ record: DeliveryRecord; claimed: boolean }> {
+  async claim(
+    candidate: DeliveryRecord,
+    staleBefore: Date,
+  ): Promise<{ record: DeliveryRecord; claimed: boolean }> {
     return withTenant(this.ds, candidate.tenantId, async (m) => {
       const rows = await m.query(
         `INSERT INTO notification_deliveries (tenant_id, idempotency_key, channel, status, provider, provider_message_id, version, updated_at, record)
@@ -20,17 +27,35 @@ export class PgDeliveryStore implements DeliveryStore {
              'version', notification_deliveries.version + 1, 'updatedAt', to_jsonb($6::timestamptz))
          WHERE notification_deliveries.status = 'deferred' OR (notification_deliveries.status = 'pending' AND notification_deliveries.updated_at < $8)
          RETURNING record`,
-        [candidate.tenantId, candidate.idempotencyKey, candidate.channel, candidate.provider ?? null, candidate.version, candidate.updatedAt, JSON.stringify(candidate), staleBefore],
+        [
+          candidate.tenantId,
+          candidate.idempotencyKey,
+          candidate.channel,
+          candidate.provider ?? null,
+          candidate.version,
+          candidate.updatedAt,
+          JSON.stringify(candidate),
+          staleBefore,
+        ],
       );
       if (rows.length) return { record: revive(rows[0].record), claimed: true };
-      const [existing] = await m.query(`SELECT record FROM notification_deliveries WHERE tenant_id = $1 AND idempotency_key = $2`, [candidate.tenantId, candidate.idempotencyKey]);
+      const [existing] = await m.query(
+        `SELECT record FROM notification_deliveries WHERE tenant_id = $1 AND idempotency_key = $2`,
+        [candidate.tenantId, candidate.idempotencyKey],
+      );
       return { record: revive(existing.record), claimed: false };
     });
   }
 
-  async get(tenantId: string, idempotencyKey: string): Promise<DeliveryRecord | undefined> {
+  async get(
+    tenantId: string,
+    idempotencyKey: string,
+  ): Promise<DeliveryRecord | undefined> {
     return withTenant(this.ds, tenantId, async (m) => {
-      const [row] = await m.query(`SELECT record FROM notification_deliveries WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, idempotencyKey]);
+      const [row] = await m.query(
+        `SELECT record FROM notification_deliveries WHERE tenant_id = $1 AND idempotency_key = $2`,
+        [tenantId, idempotencyKey],
+      );
       return row ? revive(row.record) : undefined;
     });
   }
@@ -40,7 +65,16 @@ export class PgDeliveryStore implements DeliveryStore {
       const rows = await m.query(
         `UPDATE notification_deliveries SET status = $3, provider = $4, provider_message_id = $5, version = $6, updated_at = $7, record = $8::jsonb
          WHERE tenant_id = $1 AND idempotency_key = $2 AND version = $6 - 1 RETURNING 1`,
-        [record.tenantId, record.idempotencyKey, record.status, record.provider ?? null, record.providerMessageId ?? null, record.version, record.updatedAt, JSON.stringify(record)],
+        [
+          record.tenantId,
+          record.idempotencyKey,
+          record.status,
+          record.provider ?? null,
+          record.providerMessageId ?? null,
+          record.version,
+          record.updatedAt,
+          JSON.stringify(record),
+        ],
       );
       return rows.length > 0;
     });
@@ -50,11 +84,19 @@ export class PgDeliveryStore implements DeliveryStore {
    * Row-level security hides every tenant's rows without a tenant, so a report is found by its
    * reference (SMS callbacks carry `?d=` naming tenant and key; the notifier reads by key first).
    */
-  async findByProviderId(_channel: Channel, _provider: string, _providerMessageId: string): Promise<DeliveryRecord | undefined> {
+  async findByProviderId(
+    _channel: Channel,
+    _provider: string,
+    _providerMessageId: string,
+  ): Promise<DeliveryRecord | undefined> {
     return undefined;
   }
 }
 
 function revive(raw: Record<string, unknown>): DeliveryRecord {
-  return { ...(raw as unknown as DeliveryRecord), createdAt: new Date(raw.createdAt as string), updatedAt: new Date(raw.updatedAt as string) };
+  return {
+    ...(raw as unknown as DeliveryRecord),
+    createdAt: new Date(raw.createdAt as string),
+    updatedAt: new Date(raw.updatedAt as string),
+  };
 }
