@@ -3,25 +3,13 @@
 // promise path escalating at once; dry runs; runs raced, re-run and resumed after a crash sending
 // one reminder per run/apartment/channel/step; retries ending in a dead letter and its re-drive;
 // the run timeline fenced by scope.
-import { randomUUID } from "node:crypto";
-import { eventually } from "@commonhold/testing";
-import { tenantRows } from "@commonhold/testing/src/support";
-import {
-  startTestPlatform,
-  type TestPlatform,
-} from "@commonhold/testing/src/platform";
-import {
-  startSmtpSink,
-  type SmtpSink,
-} from "@commonhold/notifications/testing";
-import { dunningWorkerOf } from "../src/modules/runs";
-import {
-  errorOf,
-  givenBuilding,
-  key,
-  ok,
-  type Caller,
-} from "./support/collections";
+import { randomUUID } from 'node:crypto';
+import { eventually } from '@commonhold/testing';
+import { tenantRows } from '@commonhold/testing/src/support';
+import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
+import { startSmtpSink, type SmtpSink } from '@commonhold/notifications/testing';
+import { dunningWorkerOf } from '../src/modules/runs';
+import { errorOf, givenBuilding, key, ok, type Caller } from './support/collections';
 
 let platform: TestPlatform;
 let smtp: SmtpSink;
@@ -30,21 +18,18 @@ let greylisting = true;
 
 beforeAll(async () => {
   smtp = await startSmtpSink({
-    rejectRecipient: (a) =>
-      greylisting && a.endsWith("@greylist.test")
-        ? { code: 451, message: "4.7.1 greylisted, try later" }
-        : undefined,
+    rejectRecipient: (a) => (greylisting && a.endsWith('@greylist.test') ? { code: 451, message: '4.7.1 greylisted, try later' } : undefined),
   });
   platform = await startTestPlatform({
-    transport: "in-process",
-    services: ["collections"],
+    transport: 'in-process',
+    services: ['collections'],
     serviceEnv: {
       collections: {
         SMTP_URL: smtp.url,
-        DUNNING_POLL_SECONDS: "0.5",
-        DUNNING_RETRY_DELAY_SECONDS: "1",
-        DUNNING_DELIVERY_ATTEMPTS: "2",
-        DUNNING_SCHEDULE_CRON: "",
+        DUNNING_POLL_SECONDS: '0.5',
+        DUNNING_RETRY_DELAY_SECONDS: '1',
+        DUNNING_DELIVERY_ATTEMPTS: '2',
+        DUNNING_SCHEDULE_CRON: '',
       },
     },
   });
@@ -56,11 +41,9 @@ afterAll(async () => {
 
 const worker = () => dunningWorkerOf(platform.services.collections!.runtime);
 const tenant = () => `nc207-${randomUUID()}`;
-const day = (offset: number) =>
-  new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-const gbp = (amountMinor: number) => ({ amountMinor, currency: "GBP" });
-const mailTo = (address: string) =>
-  smtp.messages.filter((m) => m.envelope.rcptTo.includes(address));
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const gbp = (amountMinor: number) => ({ amountMinor, currency: 'GBP' });
+const mailTo = (address: string) => smtp.messages.filter((m) => m.envelope.rcptTo.includes(address));
 
 const RUN = `query($id: ID!) { dunningRun(id: $id) { id asOf dryRun trigger status reminders escalations
   events { edges { node { id kind channel stepKey bucket policyVersion policy { id version } attempt escalation status attempts recipient lastError reminderKey overdue { amountMinor currency } daysPastDue
@@ -72,22 +55,22 @@ const PROMISE = `mutation($input: MakePromiseToPayInput!) { makePromiseToPay(inp
 const PROMISE_OF = `query($id: ID!) { promiseToPay(id: $id) { id status } }`;
 
 /** A tenant with a default policy (email in 31–60, then a manager task) and `n` apartments 40 days overdue, each with an emailable owner. */
-async function given(n = 1, domain = "example.org") {
+async function given(n = 1, domain = 'example.org') {
   const id = tenant();
   const as = platform.as(id);
   const policy = ok(
     await as<any>(SET_POLICY, {
       input: {
-        scope: "TENANT",
+        scope: 'TENANT',
         steps: [
           {
-            key: "email",
-            bucket: "D31_60",
-            channel: "EMAIL",
-            template: "dunning.reminder",
+            key: 'email',
+            bucket: 'D31_60',
+            channel: 'EMAIL',
+            template: 'dunning.reminder',
             attempts: 2,
             frequencyDays: 7,
-            escalation: "MANAGER_TASK",
+            escalation: 'MANAGER_TASK',
           },
         ],
         idempotencyKey: key(),
@@ -100,64 +83,54 @@ async function given(n = 1, domain = "example.org") {
     const email = `owner-${randomUUID().slice(0, 8)}@${domain}`;
     owners.push(email);
     ok(
-      await as(
-        `mutation($input: AddApartmentPartyInput!) { addApartmentParty(input: $input) { party { id } } }`,
-        {
-          input: {
-            apartmentId: a.id,
-            role: "OWNER",
-            name: "Ada Owner",
-            email,
-            preferredChannel: "EMAIL",
-            consent: { email: true },
-            idempotencyKey: key(),
-          },
+      await as(`mutation($input: AddApartmentPartyInput!) { addApartmentParty(input: $input) { party { id } } }`, {
+        input: {
+          apartmentId: a.id,
+          role: 'OWNER',
+          name: 'Ada Owner',
+          email,
+          preferredChannel: 'EMAIL',
+          consent: { email: true },
+          idempotencyKey: key(),
         },
-      ),
+      }),
     );
     ok(
-      await as(
-        `mutation($input: PostChargeInput!) { postCharge(input: $input) { entry { id } } }`,
-        {
-          input: {
-            apartmentId: a.id,
-            type: "COMMON_EXPENSE",
-            amount: gbp(30_000),
-            bookedOn: day(-40),
-            dueOn: day(-40),
-            idempotencyKey: key(),
-          },
+      await as(`mutation($input: PostChargeInput!) { postCharge(input: $input) { entry { id } } }`, {
+        input: {
+          apartmentId: a.id,
+          type: 'COMMON_EXPENSE',
+          amount: gbp(30_000),
+          bookedOn: day(-40),
+          dueOn: day(-40),
+          idempotencyKey: key(),
         },
-      ),
+      }),
     );
   }
   return { id, as, policy, building, apartments, owners };
 }
 
-const runOf = async (as: Caller, id: string) =>
-  ok(await as<any>(RUN, { id })).dunningRun;
+const runOf = async (as: Caller, id: string) => ok(await as<any>(RUN, { id })).dunningRun;
 const eventsOf = (run: any) => run.events.edges.map((e: any) => e.node);
 /** Waits until no reminder of the run is PENDING. */
 const settled = (as: Caller, id: string) =>
   eventually(
     async () => {
       const run = await runOf(as, id);
-      return run.status === "COMPLETED" &&
-        eventsOf(run).every((e: any) => e.status !== "PENDING")
-        ? run
-        : null;
+      return run.status === 'COMPLETED' && eventsOf(run).every((e: any) => e.status !== 'PENDING') ? run : null;
     },
     { timeoutMs: 30_000 },
   );
 
-describe("NC-207: overdue → scheduled run → email → promise → payment → kept", () => {
-  it("runs daily in the tenant’s time zone, emails the owner once, pauses on a promise and resolves on payment", async () => {
+describe('NC-207: overdue → scheduled run → email → promise → payment → kept', () => {
+  it('runs daily in the tenant’s time zone, emails the owner once, pauses on a promise and resolves on payment', async () => {
     const t = await given(1);
     const apartment = t.apartments[0]!.id;
     ok(
       await t.as(SCHEDULE, {
         input: {
-          timeZone: "Pacific/Kiritimati",
+          timeZone: 'Pacific/Kiritimati',
           localHour: 0,
           enabled: true,
           idempotencyKey: key(),
@@ -168,59 +141,43 @@ describe("NC-207: overdue → scheduled run → email → promise → payment �
     // Two schedulers ticking at once create one run for the tenant's local day.
     const w = await worker();
     const [a, b] = await Promise.all([w.tick(), w.tick()]);
-    const mine = await tenantRows(
-      platform,
-      "collections",
-      t.id,
-      `SELECT id::text, trigger, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM dunning_runs`,
-    );
+    const mine = await tenantRows(platform, 'collections', t.id, `SELECT id::text, trigger, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM dunning_runs`);
     expect(mine).toHaveLength(1);
     expect([...a, ...b]).toContain(mine[0]!.id);
     const runId = mine[0]!.id as string;
 
     const run = await settled(t.as, runId);
     expect(run).toMatchObject({
-      trigger: "SCHEDULED",
+      trigger: 'SCHEDULED',
       dryRun: false,
       reminders: 1,
       escalations: 0,
     });
     const [reminder] = eventsOf(run);
     expect(reminder).toMatchObject({
-      kind: "REMINDER",
-      channel: "EMAIL",
-      stepKey: "email",
-      bucket: "D31_60",
+      kind: 'REMINDER',
+      channel: 'EMAIL',
+      stepKey: 'email',
+      bucket: 'D31_60',
       attempt: 1,
       policyVersion: 1,
       policy: { id: t.policy.id, version: 1 },
-      status: "SENT",
+      status: 'SENT',
       attempts: 1,
       recipient: t.owners[0],
       reminderKey: `${runId}/${apartment}/email/email`,
-      overdue: { amountMinor: 30_000, currency: "GBP" },
+      overdue: { amountMinor: 30_000, currency: 'GBP' },
       apartment: { id: apartment },
     });
-    expect(reminder.timeline.map((l: any) => l.status)).toEqual(["sent"]);
-    const mail = await eventually(async () =>
-      mailTo(t.owners[0]!).length ? mailTo(t.owners[0]!) : null,
-    );
+    expect(reminder.timeline.map((l: any) => l.status)).toEqual(['sent']);
+    const mail = await eventually(async () => (mailTo(t.owners[0]!).length ? mailTo(t.owners[0]!) : null));
     expect(mail).toHaveLength(1);
-    expect(mail[0]!.parsed.subject).toBe(
-      `Payment reminder: Harbour House, unit 1`,
-    );
-    expect(mail[0]!.parsed.text).toContain("£300.00");
+    expect(mail[0]!.parsed.subject).toBe(`Payment reminder: Harbour House, unit 1`);
+    expect(mail[0]!.parsed.text).toContain('£300.00');
 
     // Another tick the same day: the same run, nothing sent again.
     await w.tick();
-    expect(
-      await tenantRows(
-        platform,
-        "collections",
-        t.id,
-        `SELECT id FROM dunning_runs`,
-      ),
-    ).toHaveLength(1);
+    expect(await tenantRows(platform, 'collections', t.id, `SELECT id FROM dunning_runs`)).toHaveLength(1);
 
     // A promise to pay pauses the apartment's dunning: a run by hand records nothing for it.
     const promise = ok(
@@ -241,24 +198,16 @@ describe("NC-207: overdue → scheduled run → email → promise → payment �
 
     // The payment keeps the promise and settles the debt: the next run has nothing to do.
     ok(
-      await t.as(
-        `mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { entry { id } } }`,
-        {
-          input: {
-            apartmentId: apartment,
-            amount: gbp(30_000),
-            bookedOn: day(0),
-            idempotencyKey: key(),
-          },
+      await t.as(`mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { entry { id } } }`, {
+        input: {
+          apartmentId: apartment,
+          amount: gbp(30_000),
+          bookedOn: day(0),
+          idempotencyKey: key(),
         },
-      ),
+      }),
     );
-    await eventually(async () =>
-      ok(await t.as<any>(PROMISE_OF, { id: promise.id })).promiseToPay
-        .status === "KEPT"
-        ? true
-        : null,
-    );
+    await eventually(async () => (ok(await t.as<any>(PROMISE_OF, { id: promise.id })).promiseToPay.status === 'KEPT' ? true : null));
     const after = ok(
       await t.as<any>(START, {
         input: { asOf: day(9), dryRun: false, idempotencyKey: key() },
@@ -267,23 +216,13 @@ describe("NC-207: overdue → scheduled run → email → promise → payment �
     expect(eventsOf(await settled(t.as, after.id))).toEqual([]);
     expect(mailTo(t.owners[0]!)).toHaveLength(1);
     const audit = ok(
-      await t.as<any>(
-        `query($id: ID!) { collectionsAuditEvents(entityId: $id) { edges { node { action traceId } } } }`,
-        { id: reminder.id },
-      ),
+      await t.as<any>(`query($id: ID!) { collectionsAuditEvents(entityId: $id) { edges { node { action traceId } } } }`, { id: reminder.id }),
     ).collectionsAuditEvents.edges.map((e: any) => e.node);
-    expect(audit.map((e: any) => e.action)).toEqual([
-      "dunning-reminder.planned",
-      "dunning-reminder.sent",
-    ]);
-    expect(
-      audit.every(
-        (e: any) => typeof e.traceId === "string" && e.traceId.length === 32,
-      ),
-    ).toBe(true);
+    expect(audit.map((e: any) => e.action)).toEqual(['dunning-reminder.planned', 'dunning-reminder.sent']);
+    expect(audit.every((e: any) => typeof e.traceId === 'string' && e.traceId.length === 32)).toBe(true);
   }, 90_000);
 
-  it("escalates a broken promise at once: a reminder and a manager task", async () => {
+  it('escalates a broken promise at once: a reminder and a manager task', async () => {
     const t = await given(1);
     const apartment = t.apartments[0]!.id;
     const promise = ok(
@@ -295,54 +234,36 @@ describe("NC-207: overdue → scheduled run → email → promise → payment �
         },
       }),
     ).makePromiseToPay.promise;
-    await tenantRows(
-      platform,
-      "collections",
-      t.id,
-      `UPDATE promises_to_pay SET instalments = jsonb_set(instalments, '{0,dueOn}', to_jsonb($2::text)) WHERE id = $1`,
-      [promise.id, day(-1)],
-    );
-    ok(
-      await t.as(
-        `mutation($input: EvaluatePromisesToPayInput!) { evaluatePromisesToPay(input: $input) { broken } }`,
-        { input: { idempotencyKey: key() } },
-      ),
-    );
-    expect(
-      ok(await t.as<any>(PROMISE_OF, { id: promise.id })).promiseToPay.status,
-    ).toBe("BROKEN");
+    await tenantRows(platform, 'collections', t.id, `UPDATE promises_to_pay SET instalments = jsonb_set(instalments, '{0,dueOn}', to_jsonb($2::text)) WHERE id = $1`, [
+      promise.id,
+      day(-1),
+    ]);
+    ok(await t.as(`mutation($input: EvaluatePromisesToPayInput!) { evaluatePromisesToPay(input: $input) { broken } }`, { input: { idempotencyKey: key() } }));
+    expect(ok(await t.as<any>(PROMISE_OF, { id: promise.id })).promiseToPay.status).toBe('BROKEN');
 
     const runs = await eventually(async () => {
-      const edges = ok(
-        await t.as<any>(
-          `{ dunningRuns(first: 5) { edges { node { id trigger } } } }`,
-        ),
-      ).dunningRuns.edges;
+      const edges = ok(await t.as<any>(`{ dunningRuns(first: 5) { edges { node { id trigger } } } }`)).dunningRuns.edges;
       return edges.length ? edges : null;
     });
-    expect(runs.map((e: any) => e.node.trigger)).toEqual(["PROMISE_BROKEN"]);
+    expect(runs.map((e: any) => e.node.trigger)).toEqual(['PROMISE_BROKEN']);
     const run = await settled(t.as, runs[0].node.id);
     const events = eventsOf(run);
-    expect(events.find((e: any) => e.kind === "ESCALATION")).toMatchObject({
-      escalation: "MANAGER_TASK",
-      status: "ESCALATED",
+    expect(events.find((e: any) => e.kind === 'ESCALATION')).toMatchObject({
+      escalation: 'MANAGER_TASK',
+      status: 'ESCALATED',
       apartment: { id: apartment },
     });
-    expect(events.find((e: any) => e.kind === "REMINDER")).toMatchObject({
-      channel: "EMAIL",
-      status: "SENT",
+    expect(events.find((e: any) => e.kind === 'REMINDER')).toMatchObject({
+      channel: 'EMAIL',
+      status: 'SENT',
       attempt: 1,
     });
-    expect(
-      await eventually(async () =>
-        mailTo(t.owners[0]!).length ? mailTo(t.owners[0]!) : null,
-      ),
-    ).toHaveLength(1);
+    expect(await eventually(async () => (mailTo(t.owners[0]!).length ? mailTo(t.owners[0]!) : null))).toHaveLength(1);
   }, 60_000);
 });
 
-describe("dunning runs", () => {
-  it("previews who would be contacted and why without sending; the preview counts for nothing", async () => {
+describe('dunning runs', () => {
+  it('previews who would be contacted and why without sending; the preview counts for nothing', async () => {
     const t = await given(2);
     const dry = ok(
       await t.as<any>(START, {
@@ -352,20 +273,12 @@ describe("dunning runs", () => {
     const run = await runOf(t.as, dry.id);
     expect(run).toMatchObject({
       dryRun: true,
-      status: "COMPLETED",
+      status: 'COMPLETED',
       reminders: 2,
     });
-    expect(
-      eventsOf(run).map((e: any) => [
-        e.status,
-        e.stepKey,
-        e.bucket,
-        e.policyVersion,
-        e.attempt,
-      ]),
-    ).toEqual([
-      ["PREVIEWED", "email", "D31_60", 1, 1],
-      ["PREVIEWED", "email", "D31_60", 1, 1],
+    expect(eventsOf(run).map((e: any) => [e.status, e.stepKey, e.bucket, e.policyVersion, e.attempt])).toEqual([
+      ['PREVIEWED', 'email', 'D31_60', 1, 1],
+      ['PREVIEWED', 'email', 'D31_60', 1, 1],
     ]);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(t.owners.flatMap(mailTo)).toEqual([]);
@@ -374,68 +287,31 @@ describe("dunning runs", () => {
         input: { dryRun: false, idempotencyKey: key() },
       }),
     ).startDunningRun.run;
-    expect(
-      eventsOf(await settled(t.as, real.id)).map((e: any) => [
-        e.status,
-        e.attempt,
-      ]),
-    ).toEqual([
-      ["SENT", 1],
-      ["SENT", 1],
+    expect(eventsOf(await settled(t.as, real.id)).map((e: any) => [e.status, e.attempt])).toEqual([
+      ['SENT', 1],
+      ['SENT', 1],
     ]);
   }, 60_000);
 
-  it("sends one reminder per apartment and step however runs race, repeat or resume after a crash", async () => {
+  it('sends one reminder per apartment and step however runs race, repeat or resume after a crash', async () => {
     const t = await given(3);
     const input = { dryRun: false, asOf: day(0) };
     // Same key: the same run. Different keys at once: one records the reminders, the other nothing.
-    const same = await Promise.all(
-      [1, 2].map(() =>
-        t.as<any>(START, { input: { ...input, idempotencyKey: "same-key" } }),
-      ),
-    );
+    const same = await Promise.all([1, 2].map(() => t.as<any>(START, { input: { ...input, idempotencyKey: 'same-key' } })));
     expect(new Set(same.map((r) => ok(r).startDunningRun.run.id)).size).toBe(1);
-    const raced = await Promise.all(
-      [1, 2, 3].map(() =>
-        t.as<any>(START, { input: { ...input, idempotencyKey: key() } }),
-      ),
-    );
-    const ids = [same[0]!, ...raced].map(
-      (r) => ok(r).startDunningRun.run.id as string,
-    );
-    const all = await Promise.all(
-      [...new Set(ids)].map((id) => settled(t.as, id)),
-    );
-    expect(
-      all.flatMap(eventsOf).filter((e: any) => e.kind === "REMINDER"),
-    ).toHaveLength(3);
-    await eventually(async () =>
-      t.owners.every((o) => mailTo(o).length === 1) ? true : null,
-    );
+    const raced = await Promise.all([1, 2, 3].map(() => t.as<any>(START, { input: { ...input, idempotencyKey: key() } })));
+    const ids = [same[0]!, ...raced].map((r) => ok(r).startDunningRun.run.id as string);
+    const all = await Promise.all([...new Set(ids)].map((id) => settled(t.as, id)));
+    expect(all.flatMap(eventsOf).filter((e: any) => e.kind === 'REMINDER')).toHaveLength(3);
+    await eventually(async () => (t.owners.every((o) => mailTo(o).length === 1) ? true : null));
 
     // A crash after the messages left but before their outcome was recorded: the run resumes.
     const owner = all.find((r) => eventsOf(r).length)!;
-    await tenantRows(
-      platform,
-      "collections",
-      t.id,
-      `UPDATE dunning_events SET status = 'pending' WHERE run_id = $1`,
-      [owner.id],
-    );
-    await tenantRows(
-      platform,
-      "collections",
-      t.id,
-      `UPDATE dunning_runs SET status = 'running', completed_at = NULL WHERE id = $1`,
-      [owner.id],
-    );
+    await tenantRows(platform, 'collections', t.id, `UPDATE dunning_events SET status = 'pending' WHERE run_id = $1`, [owner.id]);
+    await tenantRows(platform, 'collections', t.id, `UPDATE dunning_runs SET status = 'running', completed_at = NULL WHERE id = $1`, [owner.id]);
     await (await worker()).executeRun(t.id, owner.id);
     const resumed = await settled(t.as, owner.id);
-    expect(eventsOf(resumed).map((e: any) => e.status)).toEqual([
-      "SENT",
-      "SENT",
-      "SENT",
-    ]);
+    expect(eventsOf(resumed).map((e: any) => e.status)).toEqual(['SENT', 'SENT', 'SENT']);
     // The delivery records said "sent": nothing went out twice.
     await new Promise((r) => setTimeout(r, 1_000));
     expect(t.owners.map((o) => mailTo(o).length)).toEqual([1, 1, 1]);
@@ -444,7 +320,7 @@ describe("dunning runs", () => {
     await expect(
       tenantRows(
         platform,
-        "collections",
+        'collections',
         t.id,
         `INSERT INTO dunning_events SELECT gen_random_uuid(), tenant_id, run_id, building_id, apartment_id, dry_run, kind, channel, step_key, bucket, policy_id, policy_version, attempt + 100, escalation, template, overdue_minor, currency, days_past_due, reminder_key, 'pending' FROM dunning_events WHERE id = $1`,
         [e.id],
@@ -452,9 +328,9 @@ describe("dunning runs", () => {
     ).rejects.toThrow(/dunning_events_reminder_key/);
   }, 90_000);
 
-  it("retries a deferred delivery with backoff, dead-letters it after the last attempt, and re-drives it", async () => {
+  it('retries a deferred delivery with backoff, dead-letters it after the last attempt, and re-drives it', async () => {
     greylisting = true;
-    const t = await given(1, "greylist.test");
+    const t = await given(1, 'greylist.test');
     const started = ok(
       await t.as<any>(START, {
         input: { dryRun: false, idempotencyKey: key() },
@@ -462,12 +338,12 @@ describe("dunning runs", () => {
     ).startDunningRun.run;
     const run = await settled(t.as, started.id);
     const [dead] = eventsOf(run);
-    expect(dead).toMatchObject({ status: "DEAD_LETTERED", attempts: 2 });
+    expect(dead).toMatchObject({ status: 'DEAD_LETTERED', attempts: 2 });
     expect(dead.lastError).toMatch(/gave up after 2 attempts/);
     expect(dead.timeline.map((l: any) => [l.status, l.attempt])).toEqual([
-      ["deferred", 1],
-      ["deferred", 2],
-      ["dead_lettered", 2],
+      ['deferred', 1],
+      ['deferred', 2],
+      ['dead_lettered', 2],
     ]);
     expect(mailTo(t.owners[0]!)).toEqual([]);
 
@@ -480,9 +356,9 @@ describe("dunning runs", () => {
           input: { reminderId: dead.id, idempotencyKey: key() },
         }),
       ).redriveDunningReminder.event.status,
-    ).toBe("PENDING");
+    ).toBe('PENDING');
     const again = await settled(t.as, started.id);
-    expect(eventsOf(again)[0]).toMatchObject({ status: "SENT", attempts: 3 });
+    expect(eventsOf(again)[0]).toMatchObject({ status: 'SENT', attempts: 3 });
     expect(mailTo(t.owners[0]!)).toHaveLength(1);
     expect(
       errorOf(
@@ -490,33 +366,30 @@ describe("dunning runs", () => {
           input: { reminderId: dead.id, idempotencyKey: key() },
         }),
       ),
-    ).toMatchObject({ code: "CONFLICT", field: "input.reminderId" });
+    ).toMatchObject({ code: 'CONFLICT', field: 'input.reminderId' });
     expect(
       errorOf(
         await t.as(REDRIVE, {
           input: { reminderId: randomUUID(), idempotencyKey: key() },
         }),
       ),
-    ).toMatchObject({ code: "NOT_FOUND", field: "input.reminderId" });
+    ).toMatchObject({ code: 'NOT_FOUND', field: 'input.reminderId' });
   }, 90_000);
 
-  it("fences the timeline by scope and tenant; refuses bad input and narrow scope for runs", async () => {
+  it('fences the timeline by scope and tenant; refuses bad input and narrow scope for runs', async () => {
     const t = await given(1);
-    const other = await givenBuilding(t.as, 1, { name: "Other House" });
+    const other = await givenBuilding(t.as, 1, { name: 'Other House' });
     ok(
-      await t.as(
-        `mutation($input: PostChargeInput!) { postCharge(input: $input) { entry { id } } }`,
-        {
-          input: {
-            apartmentId: other.apartments[0]!.id,
-            type: "COMMON_EXPENSE",
-            amount: gbp(10_000),
-            bookedOn: day(-45),
-            dueOn: day(-45),
-            idempotencyKey: key(),
-          },
+      await t.as(`mutation($input: PostChargeInput!) { postCharge(input: $input) { entry { id } } }`, {
+        input: {
+          apartmentId: other.apartments[0]!.id,
+          type: 'COMMON_EXPENSE',
+          amount: gbp(10_000),
+          bookedOn: day(-45),
+          dueOn: day(-45),
+          idempotencyKey: key(),
         },
-      ),
+      }),
     );
     const dry = ok(
       await t.as<any>(START, {
@@ -526,7 +399,7 @@ describe("dunning runs", () => {
     expect(eventsOf(await runOf(t.as, dry.id))).toHaveLength(2);
 
     const manager = platform.as(t.id, {
-      roles: ["building_manager"],
+      roles: ['building_manager'],
       scope: [`building:${t.building.id}`],
     });
     const seen = eventsOf(await runOf(manager, dry.id));
@@ -537,41 +410,39 @@ describe("dunning runs", () => {
           input: { dryRun: true, idempotencyKey: key() },
         }),
       ),
-    ).toMatchObject({ code: "FORBIDDEN" });
+    ).toMatchObject({ code: 'FORBIDDEN' });
 
-    expect(
-      ok(await platform.as(tenant())<any>(RUN, { id: dry.id })).dunningRun,
-    ).toBeNull();
+    expect(ok(await platform.as(tenant())<any>(RUN, { id: dry.id })).dunningRun).toBeNull();
     expect(
       errorOf(
         await t.as(START, {
-          input: { asOf: "2026-02-30", dryRun: true, idempotencyKey: key() },
+          input: { asOf: '2026-02-30', dryRun: true, idempotencyKey: key() },
         }),
       ),
-    ).toMatchObject({ code: "BAD_USER_INPUT", field: "input.asOf" });
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.asOf' });
     expect(
       errorOf(
         await t.as(SCHEDULE, {
           input: {
-            timeZone: "Mars/Olympus",
+            timeZone: 'Mars/Olympus',
             localHour: 6,
             enabled: true,
             idempotencyKey: key(),
           },
         }),
       ),
-    ).toMatchObject({ code: "BAD_USER_INPUT", field: "input.timeZone" });
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.timeZone' });
     expect(
       errorOf(
         await t.as(SCHEDULE, {
           input: {
-            timeZone: "Europe/London",
+            timeZone: 'Europe/London',
             localHour: 24,
             enabled: true,
             idempotencyKey: key(),
           },
         }),
       ),
-    ).toMatchObject({ code: "BAD_USER_INPUT", field: "input.localHour" });
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.localHour' });
   }, 60_000);
 });

@@ -1,10 +1,6 @@
-import type { DataSource } from "typeorm";
-import { withTenant } from "@commonhold/kit";
-import type {
-  Channel,
-  DeliveryRecord,
-  DeliveryStore,
-} from "@commonhold/notifications";
+import type { DataSource } from 'typeorm';
+import { withTenant } from '@commonhold/kit';
+import type { Channel, DeliveryRecord, DeliveryStore } from '@commonhold/notifications';
 
 /**
  * The notifications package's delivery records in collections' database (one row per tenant and
@@ -14,10 +10,7 @@ import type {
 export class PgDeliveryStore implements DeliveryStore {
   constructor(private readonly ds: DataSource) {}
 
-  async claim(
-    candidate: DeliveryRecord,
-    staleBefore: Date,
-  ): Promise<{ record: DeliveryRecord; claimed: boolean }> {
+  async claim(candidate: DeliveryRecord, staleBefore: Date): Promise<{ record: DeliveryRecord; claimed: boolean }> {
     return withTenant(this.ds, candidate.tenantId, async (m) => {
       const rows = await m.query(
         `INSERT INTO notification_deliveries (tenant_id, idempotency_key, channel, status, provider, provider_message_id, version, updated_at, record)
@@ -39,23 +32,14 @@ export class PgDeliveryStore implements DeliveryStore {
         ],
       );
       if (rows.length) return { record: revive(rows[0].record), claimed: true };
-      const [existing] = await m.query(
-        `SELECT record FROM notification_deliveries WHERE tenant_id = $1 AND idempotency_key = $2`,
-        [candidate.tenantId, candidate.idempotencyKey],
-      );
+      const [existing] = await m.query(`SELECT record FROM notification_deliveries WHERE tenant_id = $1 AND idempotency_key = $2`, [candidate.tenantId, candidate.idempotencyKey]);
       return { record: revive(existing.record), claimed: false };
     });
   }
 
-  async get(
-    tenantId: string,
-    idempotencyKey: string,
-  ): Promise<DeliveryRecord | undefined> {
+  async get(tenantId: string, idempotencyKey: string): Promise<DeliveryRecord | undefined> {
     return withTenant(this.ds, tenantId, async (m) => {
-      const [row] = await m.query(
-        `SELECT record FROM notification_deliveries WHERE tenant_id = $1 AND idempotency_key = $2`,
-        [tenantId, idempotencyKey],
-      );
+      const [row] = await m.query(`SELECT record FROM notification_deliveries WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, idempotencyKey]);
       return row ? revive(row.record) : undefined;
     });
   }
@@ -84,11 +68,7 @@ export class PgDeliveryStore implements DeliveryStore {
    * Row-level security hides every tenant's rows without a tenant, so a report is found by its
    * reference (SMS callbacks carry `?d=` naming tenant and key; the notifier reads by key first).
    */
-  async findByProviderId(
-    _channel: Channel,
-    _provider: string,
-    _providerMessageId: string,
-  ): Promise<DeliveryRecord | undefined> {
+  async findByProviderId(_channel: Channel, _provider: string, _providerMessageId: string): Promise<DeliveryRecord | undefined> {
     return undefined;
   }
 }

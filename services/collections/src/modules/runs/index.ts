@@ -1,3 +1,2 @@
-// What other modules may import from runs.
-export { runsModule } from "./run.module";
-export { dunningWorkerOf, type DunningWorker } from "./worker";
+// What other modules (and tests) may import from runs (its wiring is run.module.ts).
+export { dunningWorkerOf, type DunningWorker } from './worker';

@@ -1,11 +1,6 @@
-import type { EntityManager } from "typeorm";
-import {
-  CREATED_AT_ID,
-  cursorInstant,
-  keysetPage,
-  type PageArgs,
-} from "@commonhold/kit";
-import type { ReminderStatus } from "./run";
+import type { EntityManager } from 'typeorm';
+import { CREATED_AT_ID, cursorInstant, keysetPage, type PageArgs } from '@commonhold/kit';
+import type { ReminderStatus } from './run';
 
 /** Runs, their events (reminders, escalations) and each event's timeline; RLS fences tenant and scope. */
 
@@ -13,8 +8,8 @@ export interface RunRow {
   id: string;
   asOf: string;
   dryRun: boolean;
-  trigger: "manual" | "scheduled" | "promise_broken";
-  status: "planned" | "running" | "completed";
+  trigger: 'manual' | 'scheduled' | 'promise_broken';
+  status: 'planned' | 'running' | 'completed';
   reminders: number;
   escalations: number;
   startedBy: string;
@@ -28,14 +23,14 @@ export interface EventRow {
   buildingId: string;
   apartmentId: string;
   dryRun: boolean;
-  kind: "reminder" | "escalation";
-  channel: "email" | "sms" | "letter" | null;
+  kind: 'reminder' | 'escalation';
+  channel: 'email' | 'sms' | 'letter' | null;
   stepKey: string;
   bucket: string;
   policyId: string;
   policyVersion: number;
   attempt: number | null;
-  escalation: "manager_task" | "legal" | null;
+  escalation: 'manager_task' | 'legal' | null;
   template: string | null;
   overdueMinor: number;
   currency: string;
@@ -61,7 +56,7 @@ export async function insertRun(
     id: string;
     asOf: string;
     dryRun: boolean;
-    trigger: RunRow["trigger"];
+    trigger: RunRow['trigger'];
     scheduleKey: string | null;
     startedBy: string;
   },
@@ -74,41 +69,15 @@ export async function insertRun(
   return rows[0] ?? null;
 }
 
-export async function runByScheduleKey(
-  m: EntityManager,
-  tenantId: string,
-  scheduleKey: string,
-): Promise<RunRow | null> {
-  return (
-    (
-      await m.query(
-        `SELECT ${RUN} FROM dunning_runs WHERE tenant_id = $1 AND schedule_key = $2`,
-        [tenantId, scheduleKey],
-      )
-    )[0] ?? null
-  );
+export async function runByScheduleKey(m: EntityManager, tenantId: string, scheduleKey: string): Promise<RunRow | null> {
+  return (await m.query(`SELECT ${RUN} FROM dunning_runs WHERE tenant_id = $1 AND schedule_key = $2`, [tenantId, scheduleKey]))[0] ?? null;
 }
 
-export async function findRun(
-  m: EntityManager,
-  tenantId: string,
-  id: string,
-): Promise<RunRow | null> {
-  return (
-    (
-      await m.query(
-        `SELECT ${RUN} FROM dunning_runs WHERE tenant_id = $1 AND id = $2`,
-        [tenantId, id],
-      )
-    )[0] ?? null
-  );
+export async function findRun(m: EntityManager, tenantId: string, id: string): Promise<RunRow | null> {
+  return (await m.query(`SELECT ${RUN} FROM dunning_runs WHERE tenant_id = $1 AND id = $2`, [tenantId, id]))[0] ?? null;
 }
 
-export async function setRunCounts(
-  m: EntityManager,
-  tenantId: string,
-  id: string,
-): Promise<void> {
+export async function setRunCounts(m: EntityManager, tenantId: string, id: string): Promise<void> {
   await m.query(
     `UPDATE dunning_runs r SET reminders = (SELECT count(*) FROM dunning_events e WHERE e.tenant_id = r.tenant_id AND e.run_id = r.id AND e.kind = 'reminder'),
        escalations = (SELECT count(*) FROM dunning_events e WHERE e.tenant_id = r.tenant_id AND e.run_id = r.id AND e.kind = 'escalation'),
@@ -119,11 +88,7 @@ export async function setRunCounts(
 }
 
 /** Marks the run completed once none of its reminders waits for a delivery attempt. */
-export async function completeRunIfDone(
-  m: EntityManager,
-  tenantId: string,
-  id: string,
-): Promise<boolean> {
+export async function completeRunIfDone(m: EntityManager, tenantId: string, id: string): Promise<boolean> {
   const rows = await m.query(
     `UPDATE dunning_runs r SET status = 'completed', completed_at = now() WHERE tenant_id = $1 AND id = $2 AND status <> 'completed'
        AND NOT EXISTS (SELECT 1 FROM dunning_events e WHERE e.tenant_id = r.tenant_id AND e.run_id = r.id AND e.status = 'pending') RETURNING id`,
@@ -132,15 +97,8 @@ export async function completeRunIfDone(
   return rows.length > 0;
 }
 
-export async function markRunRunning(
-  m: EntityManager,
-  tenantId: string,
-  id: string,
-): Promise<void> {
-  await m.query(
-    `UPDATE dunning_runs SET status = 'running' WHERE tenant_id = $1 AND id = $2 AND status = 'planned'`,
-    [tenantId, id],
-  );
+export async function markRunRunning(m: EntityManager, tenantId: string, id: string): Promise<void> {
+  await m.query(`UPDATE dunning_runs SET status = 'running' WHERE tenant_id = $1 AND id = $2 AND status = 'planned'`, [tenantId, id]);
 }
 
 export function pageRuns(m: EntityManager, tenantId: string, args: PageArgs) {
@@ -162,15 +120,7 @@ export function pageRuns(m: EntityManager, tenantId: string, args: PageArgs) {
 export async function insertEvent(
   m: EntityManager,
   tenantId: string,
-  e: Omit<
-    EventRow,
-    | "status"
-    | "attempts"
-    | "recipient"
-    | "lastError"
-    | "createdAt"
-    | "updatedAt"
-  > & { status: ReminderStatus },
+  e: Omit<EventRow, 'status' | 'attempts' | 'recipient' | 'lastError' | 'createdAt' | 'updatedAt'> & { status: ReminderStatus },
 ): Promise<EventRow | null> {
   const rows = await m.query(
     `INSERT INTO dunning_events (id, tenant_id, run_id, building_id, apartment_id, dry_run, kind, channel, step_key, bucket, policy_id, policy_version, attempt, escalation, template,
@@ -202,57 +152,29 @@ export async function insertEvent(
   return rows[0] ?? null;
 }
 
-export async function findEvent(
-  m: EntityManager,
-  tenantId: string,
-  id: string,
-  opts: { lock?: boolean } = {},
-): Promise<EventRow | null> {
-  return (
-    (
-      await m.query(
-        `SELECT ${EVENT} FROM dunning_events WHERE tenant_id = $1 AND id = $2${opts.lock ? " FOR UPDATE" : ""}`,
-        [tenantId, id],
-      )
-    )[0] ?? null
-  );
+export async function findEvent(m: EntityManager, tenantId: string, id: string, opts: { lock?: boolean } = {}): Promise<EventRow | null> {
+  return (await m.query(`SELECT ${EVENT} FROM dunning_events WHERE tenant_id = $1 AND id = $2${opts.lock ? ' FOR UPDATE' : ''}`, [tenantId, id]))[0] ?? null;
 }
 
-export function eventsOfRun(
-  m: EntityManager,
-  tenantId: string,
-  runId: string,
-  status?: ReminderStatus,
-): Promise<EventRow[]> {
-  return m.query(
-    `SELECT ${EVENT} FROM dunning_events WHERE tenant_id = $1 AND run_id = $2 AND ($3::text IS NULL OR status = $3) ORDER BY apartment_id, created_at, id`,
-    [tenantId, runId, status ?? null],
-  );
+export function eventsOfRun(m: EntityManager, tenantId: string, runId: string, status?: ReminderStatus): Promise<EventRow[]> {
+  return m.query(`SELECT ${EVENT} FROM dunning_events WHERE tenant_id = $1 AND run_id = $2 AND ($3::text IS NULL OR status = $3) ORDER BY apartment_id, created_at, id`, [
+    tenantId,
+    runId,
+    status ?? null,
+  ]);
 }
 
-export function pageEventsOfRun(
-  m: EntityManager,
-  tenantId: string,
-  runId: string,
-  args: PageArgs & { status?: string | null },
-) {
-  return keysetPage<EventRow>(
-    args,
-    { shape: ["uuid"], cursorOf: (r) => [r.id] },
-    ({ after, take }) =>
-      m.query(
-        `SELECT ${EVENT} FROM dunning_events WHERE tenant_id = $1 AND run_id = $2 AND ($3::uuid IS NULL OR id > $3) AND ($4::text IS NULL OR status = $4) ORDER BY id LIMIT $5`,
-        [tenantId, runId, after?.[0] ?? null, args.status ?? null, take],
-      ),
+export function pageEventsOfRun(m: EntityManager, tenantId: string, runId: string, args: PageArgs & { status?: string | null }) {
+  return keysetPage<EventRow>(args, { shape: ['uuid'], cursorOf: (r) => [r.id] }, ({ after, take }) =>
+    m.query(
+      `SELECT ${EVENT} FROM dunning_events WHERE tenant_id = $1 AND run_id = $2 AND ($3::uuid IS NULL OR id > $3) AND ($4::text IS NULL OR status = $4) ORDER BY id LIMIT $5`,
+      [tenantId, runId, after?.[0] ?? null, args.status ?? null, take],
+    ),
   );
 }
 
 /** Every real (not dry-run) attempt and escalation of the apartment: the policy's history. */
-export async function historyOf(
-  m: EntityManager,
-  tenantId: string,
-  apartmentId: string,
-): Promise<{ stepKey: string; action: "sent" | "escalated"; on: string }[]> {
+export async function historyOf(m: EntityManager, tenantId: string, apartmentId: string): Promise<{ stepKey: string; action: 'sent' | 'escalated'; on: string }[]> {
   return m.query(
     `SELECT e.step_key AS "stepKey", CASE WHEN e.kind = 'reminder' THEN 'sent' ELSE 'escalated' END AS action, to_char(r.as_of, 'YYYY-MM-DD') AS on
      FROM dunning_events e JOIN dunning_runs r ON r.id = e.run_id WHERE e.tenant_id = $1 AND e.apartment_id = $2 AND NOT e.dry_run ORDER BY r.as_of, e.created_at`,
@@ -274,15 +196,7 @@ export async function updateEvent(
   await m.query(
     `UPDATE dunning_events SET status = $3, attempts = COALESCE($4, attempts), recipient = COALESCE($5, recipient), last_error = CASE WHEN $7 THEN $6 ELSE last_error END, updated_at = now()
      WHERE tenant_id = $1 AND id = $2`,
-    [
-      tenantId,
-      id,
-      change.status,
-      change.attempts ?? null,
-      change.recipient ?? null,
-      change.lastError ?? null,
-      change.lastError !== undefined,
-    ],
+    [tenantId, id, change.status, change.attempts ?? null, change.recipient ?? null, change.lastError ?? null, change.lastError !== undefined],
   );
 }
 
@@ -290,7 +204,7 @@ export async function updateEvent(
 export async function logEvent(
   m: EntityManager,
   tenantId: string,
-  e: Pick<EventRow, "id" | "buildingId" | "apartmentId">,
+  e: Pick<EventRow, 'id' | 'buildingId' | 'apartmentId'>,
   status: string,
   attempt: number,
   detail: string | null,
@@ -310,28 +224,18 @@ export interface LogRow {
   at: Date;
 }
 
-export function logsOf(
-  m: EntityManager,
-  tenantId: string,
-  eventIds: readonly string[],
-): Promise<LogRow[]> {
-  return m.query(
-    `SELECT event_id AS "eventId", status, detail, attempt, at FROM dunning_event_log WHERE tenant_id = $1 AND event_id = ANY($2::uuid[]) ORDER BY at, id`,
-    [tenantId, eventIds],
-  );
+export function logsOf(m: EntityManager, tenantId: string, eventIds: readonly string[]): Promise<LogRow[]> {
+  return m.query(`SELECT event_id AS "eventId", status, detail, attempt, at FROM dunning_event_log WHERE tenant_id = $1 AND event_id = ANY($2::uuid[]) ORDER BY at, id`, [
+    tenantId,
+    eventIds,
+  ]);
 }
 
 /** Apartments in the tenant's open (not completed) real runs, for the re-drive sweep. */
-export async function unfinishedRuns(
-  m: EntityManager,
-  tenantId: string,
-): Promise<string[]> {
-  return (
-    await m.query(
-      `SELECT id FROM dunning_runs WHERE tenant_id = $1 AND NOT dry_run AND status <> 'completed' ORDER BY created_at`,
-      [tenantId],
-    )
-  ).map((r: { id: string }) => r.id);
+export async function unfinishedRuns(m: EntityManager, tenantId: string): Promise<string[]> {
+  return (await m.query(`SELECT id FROM dunning_runs WHERE tenant_id = $1 AND NOT dry_run AND status <> 'completed' ORDER BY created_at`, [tenantId])).map(
+    (r: { id: string }) => r.id,
+  );
 }
 
 export interface Recipient {

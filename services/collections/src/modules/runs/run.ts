@@ -1,9 +1,5 @@
-import { badInput } from "@commonhold/kit/domain";
-import {
-  overdueBucket,
-  type Decision,
-  type StepChannel,
-} from "../dunning/policy";
+import { badInput } from '@commonhold/kit/domain';
+import { overdueBucket, type Decision, type StepChannel } from '../dunning';
 
 /**
  * Dunning runs (pure). A run looks at every apartment in arrears on its date and records, per
@@ -13,38 +9,33 @@ import {
  */
 
 /** `<runId>/<apartmentId>/<channel>/<stepKey>`: the reminder's identity and its delivery's idempotency key. */
-export function reminderKey(
-  runId: string,
-  apartmentId: string,
-  channel: StepChannel | "escalation",
-  stepKey: string,
-): string {
-  return [runId, apartmentId, channel, stepKey].join("/");
+export function reminderKey(runId: string, apartmentId: string, channel: StepChannel | 'escalation', stepKey: string): string {
+  return [runId, apartmentId, channel, stepKey].join('/');
 }
 
 export interface PlannedEvent {
-  kind: "reminder" | "escalation";
+  kind: 'reminder' | 'escalation';
   channel: StepChannel | null;
   stepKey: string;
   attempt: number | null;
-  escalation: "manager_task" | "legal" | null;
+  escalation: 'manager_task' | 'legal' | null;
   template: string | null;
 }
 
 /** What a decision records in a run (null: nothing to record, it is only shown in the preview). */
 export function plannedEvent(d: Decision): PlannedEvent | null {
-  if (d.action === "send")
+  if (d.action === 'send')
     return {
-      kind: "reminder",
+      kind: 'reminder',
       channel: d.channel,
       stepKey: d.stepKey,
       attempt: d.attempt,
       escalation: null,
       template: d.template,
     };
-  if (d.action === "escalate")
+  if (d.action === 'escalate')
     return {
-      kind: "escalation",
+      kind: 'escalation',
       channel: null,
       stepKey: d.stepKey,
       attempt: null,
@@ -55,22 +46,18 @@ export function plannedEvent(d: Decision): PlannedEvent | null {
 }
 
 /** The bucket label a run records (the oldest unpaid debt's). */
-export const bucketOf = (daysPastDue: number) =>
-  overdueBucket(daysPastDue) ?? "notDue";
+export const bucketOf = (daysPastDue: number) => overdueBucket(daysPastDue) ?? 'notDue';
 
 /** The calendar date and hour at `now` in an IANA time zone. */
-export function localTime(
-  now: Date,
-  timeZone: string,
-): { date: string; hour: number } {
+export function localTime(now: Date, timeZone: string): { date: string; hour: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", {
+    new Intl.DateTimeFormat('en-GB', {
       timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      hourCycle: "h23",
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      hourCycle: 'h23',
     })
       .formatToParts(now)
       .map((p) => [p.type, p.value]),
@@ -85,52 +72,28 @@ export function localTime(
  * Whether a tenant's daily run is due at `now`: from its local hour on, once per local day (the
  * schedule key `scheduled:<local date>` is unique per tenant, so a late or repeated tick is harmless).
  */
-export function scheduledRunDue(
-  now: Date,
-  schedule: { timeZone: string; localHour: number; enabled: boolean },
-): { asOf: string; scheduleKey: string } | null {
+export function scheduledRunDue(now: Date, schedule: { timeZone: string; localHour: number; enabled: boolean }): { asOf: string; scheduleKey: string } | null {
   if (!schedule.enabled) return null;
   const { date, hour } = localTime(now, schedule.timeZone);
-  return hour >= schedule.localHour
-    ? { asOf: date, scheduleKey: `scheduled:${date}` }
-    : null;
+  return hour >= schedule.localHour ? { asOf: date, scheduleKey: `scheduled:${date}` } : null;
 }
 
 export function validTimeZone(field: string, v: unknown): string {
-  if (typeof v !== "string")
-    throw badInput(
-      field,
-      "timeZone must be an IANA time zone such as Europe/London",
-    );
+  if (typeof v !== 'string') throw badInput(field, 'timeZone must be an IANA time zone such as Europe/London');
   try {
-    new Intl.DateTimeFormat("en-GB", { timeZone: v });
+    new Intl.DateTimeFormat('en-GB', { timeZone: v });
   } catch {
-    throw badInput(
-      field,
-      "timeZone must be an IANA time zone such as Europe/London",
-    );
+    throw badInput(field, 'timeZone must be an IANA time zone such as Europe/London');
   }
   return v;
 }
 
 /** Delivery statuses the notifier reports, mapped to a reminder's status. */
-export const REMINDER_STATUSES = [
-  "previewed",
-  "pending",
-  "sent",
-  "delivered",
-  "bounced",
-  "failed",
-  "dead_lettered",
-  "escalated",
-] as const;
+export const REMINDER_STATUSES = ['previewed', 'pending', 'sent', 'delivered', 'bounced', 'failed', 'dead_lettered', 'escalated'] as const;
 export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
 
 /** Outcomes only move a reminder forward (a late `sent` after `delivered` changes nothing). */
-export function advanceReminder(
-  current: ReminderStatus,
-  outcome: ReminderStatus,
-): ReminderStatus {
+export function advanceReminder(current: ReminderStatus, outcome: ReminderStatus): ReminderStatus {
   const rank: Record<ReminderStatus, number> = {
     previewed: 0,
     pending: 1,

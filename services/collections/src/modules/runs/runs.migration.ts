@@ -1,24 +1,23 @@
-import PgBoss from "pg-boss";
-import { scopeRlsSql, sqlMigration, tenantRlsSql } from "@commonhold/kit";
+import PgBoss from 'pg-boss';
+import { scopeRlsSql, sqlMigration, tenantRlsSql } from '@commonhold/kit';
 
 /** The pg-boss queues of dunning (created here, as the owner: the app role holds no DDL rights). */
 export const DUNNING_QUEUES = {
-  tick: "collections-dunning-tick",
-  run: "collections-dunning-run",
-  delivery: "collections-dunning-delivery",
-  dead: "collections-dunning-dead",
+  tick: 'collections-dunning-tick',
+  run: 'collections-dunning-run',
+  delivery: 'collections-dunning-delivery',
+  dead: 'collections-dunning-dead',
 } as const;
 
 /** pg-boss's own schema, without its BEGIN/COMMIT: the migration runs in TypeORM's transaction. */
-const pgBossSchema = PgBoss.getConstructionPlans("pgboss")
+const pgBossSchema = PgBoss.getConstructionPlans('pgboss')
   .trim()
-  .replace(/^BEGIN;/, "")
-  .replace(/COMMIT;\s*$/, "");
+  .replace(/^BEGIN;/, '')
+  .replace(/COMMIT;\s*$/, '');
 
 const SCHEDULER = `current_setting('app.dunning_scheduler', true) = 'on'`;
 
-const queue = (name: string, options: Record<string, unknown>) =>
-  `SELECT pgboss.create_queue('${name}', '${JSON.stringify({ policy: "standard", ...options })}'::json)`;
+const queue = (name: string, options: Record<string, unknown>) => `SELECT pgboss.create_queue('${name}', '${JSON.stringify({ policy: 'standard', ...options })}'::json)`;
 
 /**
  * Dunning runs and their reminders/escalations (`dunning_events`), the timeline of each reminder's
@@ -26,7 +25,7 @@ const queue = (name: string, options: Record<string, unknown>) =>
  * tenant's run schedule, and pg-boss (schema and queues).
  */
 export const CreateDunningRuns1796495271700 = sqlMigration(
-  "CreateDunningRuns1796495271700",
+  'CreateDunningRuns1796495271700',
   [
     `CREATE TABLE dunning_runs (
       id uuid PRIMARY KEY,
@@ -43,10 +42,10 @@ export const CreateDunningRuns1796495271700 = sqlMigration(
       completed_at timestamptz
     )`,
     // Two schedulers racing for the same local day create one run.
-    "CREATE UNIQUE INDEX dunning_runs_schedule ON dunning_runs (tenant_id, schedule_key) WHERE schedule_key IS NOT NULL",
-    "CREATE INDEX dunning_runs_page ON dunning_runs (tenant_id, created_at DESC, id DESC)",
+    'CREATE UNIQUE INDEX dunning_runs_schedule ON dunning_runs (tenant_id, schedule_key) WHERE schedule_key IS NOT NULL',
+    'CREATE INDEX dunning_runs_page ON dunning_runs (tenant_id, created_at DESC, id DESC)',
     // The scheduler (app.dunning_scheduler = on, set by the worker only) re-drives unfinished runs of every tenant.
-    ...tenantRlsSql("dunning_runs", SCHEDULER),
+    ...tenantRlsSql('dunning_runs', SCHEDULER),
     `CREATE TABLE dunning_events (
       id uuid PRIMARY KEY,
       tenant_id text NOT NULL,
@@ -76,16 +75,16 @@ export const CreateDunningRuns1796495271700 = sqlMigration(
       CHECK ((kind = 'reminder') = (channel IS NOT NULL AND attempt IS NOT NULL))
     )`,
     // The reminder key: run/apartment/channel/step, once.
-    "CREATE UNIQUE INDEX dunning_events_reminder_key ON dunning_events (tenant_id, reminder_key)",
+    'CREATE UNIQUE INDEX dunning_events_reminder_key ON dunning_events (tenant_id, reminder_key)',
     // Across runs: attempt n of a step is made once per apartment, and a step escalates once.
     `CREATE UNIQUE INDEX dunning_events_attempt ON dunning_events (tenant_id, apartment_id, step_key, attempt) WHERE NOT dry_run AND kind = 'reminder'`,
     `CREATE UNIQUE INDEX dunning_events_escalation ON dunning_events (tenant_id, apartment_id, step_key) WHERE NOT dry_run AND kind = 'escalation'`,
-    "CREATE INDEX dunning_events_run ON dunning_events (tenant_id, run_id, apartment_id, id)",
-    "CREATE INDEX dunning_events_apartment ON dunning_events (tenant_id, apartment_id, created_at)",
-    ...tenantRlsSql("dunning_events"),
-    ...scopeRlsSql("dunning_events", {
-      building: "building_id",
-      apartment: "apartment_id",
+    'CREATE INDEX dunning_events_run ON dunning_events (tenant_id, run_id, apartment_id, id)',
+    'CREATE INDEX dunning_events_apartment ON dunning_events (tenant_id, apartment_id, created_at)',
+    ...tenantRlsSql('dunning_events'),
+    ...scopeRlsSql('dunning_events', {
+      building: 'building_id',
+      apartment: 'apartment_id',
     }),
     `CREATE TABLE dunning_event_log (
       id bigserial PRIMARY KEY,
@@ -99,11 +98,11 @@ export const CreateDunningRuns1796495271700 = sqlMigration(
       at timestamptz NOT NULL DEFAULT now()
     )`,
     // An outcome is linked once however often the notifier reports it (at least once).
-    "CREATE UNIQUE INDEX dunning_event_log_once ON dunning_event_log (tenant_id, event_id, status, attempt)",
-    ...tenantRlsSql("dunning_event_log"),
-    ...scopeRlsSql("dunning_event_log", {
-      building: "building_id",
-      apartment: "apartment_id",
+    'CREATE UNIQUE INDEX dunning_event_log_once ON dunning_event_log (tenant_id, event_id, status, attempt)',
+    ...tenantRlsSql('dunning_event_log'),
+    ...scopeRlsSql('dunning_event_log', {
+      building: 'building_id',
+      apartment: 'apartment_id',
     }),
     `CREATE TABLE notification_deliveries (
       tenant_id text NOT NULL,
@@ -117,8 +116,8 @@ export const CreateDunningRuns1796495271700 = sqlMigration(
       record jsonb NOT NULL,
       PRIMARY KEY (tenant_id, idempotency_key)
     )`,
-    "CREATE INDEX notification_deliveries_provider ON notification_deliveries (channel, provider, provider_message_id)",
-    ...tenantRlsSql("notification_deliveries"),
+    'CREATE INDEX notification_deliveries_provider ON notification_deliveries (channel, provider, provider_message_id)',
+    ...tenantRlsSql('notification_deliveries'),
     `CREATE TABLE dunning_templates (
       tenant_id text NOT NULL,
       name text NOT NULL,
@@ -129,7 +128,7 @@ export const CreateDunningRuns1796495271700 = sqlMigration(
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (tenant_id, name, locale)
     )`,
-    ...tenantRlsSql("dunning_templates"),
+    ...tenantRlsSql('dunning_templates'),
     `CREATE TABLE dunning_schedules (
       tenant_id text PRIMARY KEY,
       time_zone text NOT NULL,
@@ -138,7 +137,7 @@ export const CreateDunningRuns1796495271700 = sqlMigration(
       updated_at timestamptz NOT NULL DEFAULT now()
     )`,
     // The scheduler reads every tenant's schedule; writes stay the tenant's own.
-    ...tenantRlsSql("dunning_schedules", SCHEDULER),
+    ...tenantRlsSql('dunning_schedules', SCHEDULER),
     pgBossSchema,
     queue(DUNNING_QUEUES.dead, { retentionMinutes: 60 * 24 * 14 }),
     queue(DUNNING_QUEUES.tick, { retryLimit: 0 }),
@@ -154,16 +153,16 @@ export const CreateDunningRuns1796495271700 = sqlMigration(
       deadLetter: DUNNING_QUEUES.dead,
     }),
     // Only the service's app role may connect to this database (CONNECT is revoked from PUBLIC).
-    "GRANT USAGE ON SCHEMA pgboss TO PUBLIC",
-    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pgboss TO PUBLIC",
+    'GRANT USAGE ON SCHEMA pgboss TO PUBLIC',
+    'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pgboss TO PUBLIC',
   ],
   [
-    "DROP SCHEMA pgboss CASCADE",
-    "DROP TABLE dunning_schedules",
-    "DROP TABLE dunning_templates",
-    "DROP TABLE notification_deliveries",
-    "DROP TABLE dunning_event_log",
-    "DROP TABLE dunning_events",
-    "DROP TABLE dunning_runs",
+    'DROP SCHEMA pgboss CASCADE',
+    'DROP TABLE dunning_schedules',
+    'DROP TABLE dunning_templates',
+    'DROP TABLE notification_deliveries',
+    'DROP TABLE dunning_event_log',
+    'DROP TABLE dunning_events',
+    'DROP TABLE dunning_runs',
   ],
 );

@@ -1,7 +1,7 @@
-import type { EntityManager } from "typeorm";
-import { badInput, idempotent, writeAudit } from "@commonhold/kit";
-import type { Command } from "../buildings";
-import { validTimeZone } from "./run";
+import type { EntityManager } from 'typeorm';
+import { badInput, idempotent, writeAudit } from '@commonhold/kit';
+import type { Command } from '../buildings';
+import { validTimeZone } from './run';
 
 export interface Schedule {
   timeZone: string;
@@ -9,38 +9,17 @@ export interface Schedule {
   enabled: boolean;
 }
 
-export async function scheduleOf(
-  m: EntityManager,
-  tenantId: string,
-): Promise<Schedule | null> {
-  return (
-    (
-      await m.query(
-        `SELECT time_zone AS "timeZone", local_hour AS "localHour", enabled FROM dunning_schedules WHERE tenant_id = $1`,
-        [tenantId],
-      )
-    )[0] ?? null
-  );
+export async function scheduleOf(m: EntityManager, tenantId: string): Promise<Schedule | null> {
+  return (await m.query(`SELECT time_zone AS "timeZone", local_hour AS "localHour", enabled FROM dunning_schedules WHERE tenant_id = $1`, [tenantId]))[0] ?? null;
 }
 
 /** Sets when the tenant's daily run starts (its time zone and local hour), audited. */
-export function setDunningSchedule(
-  m: EntityManager,
-  cmd: Command<Record<string, unknown>>,
-): Promise<Schedule> {
+export function setDunningSchedule(m: EntityManager, cmd: Command<Record<string, unknown>>): Promise<Schedule> {
   const { tenantId, input } = cmd;
-  return idempotent(m, tenantId, "setDunningSchedule", input, async () => {
-    const timeZone = validTimeZone("input.timeZone", input.timeZone);
+  return idempotent(m, tenantId, 'setDunningSchedule', input, async () => {
+    const timeZone = validTimeZone('input.timeZone', input.timeZone);
     const localHour = input.localHour;
-    if (
-      !Number.isInteger(localHour) ||
-      (localHour as number) < 0 ||
-      (localHour as number) > 23
-    )
-      throw badInput(
-        "input.localHour",
-        "localHour must be an integer from 0 to 23",
-      );
+    if (!Number.isInteger(localHour) || (localHour as number) < 0 || (localHour as number) > 23) throw badInput('input.localHour', 'localHour must be an integer from 0 to 23');
     const before = await scheduleOf(m, tenantId);
     const after: Schedule = {
       timeZone,
@@ -55,8 +34,8 @@ export function setDunningSchedule(
     await writeAudit(m, {
       tenantId,
       actor: cmd.actor,
-      action: "dunning-schedule.set",
-      entityType: "dunning-schedule",
+      action: 'dunning-schedule.set',
+      entityType: 'dunning-schedule',
       entityId: tenantId,
       before,
       after,
