@@ -7,12 +7,19 @@ import { randomUUID } from 'node:crypto';
 import { eventually } from '@commonhold/testing';
 import { tenantRows } from '@commonhold/testing/src/support';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
-import { startSmtpSink, type SmtpSink } from '@commonhold/notifications/testing';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pdfText, startFakeTwilio, startSmtpSink, type FakeTwilio, type SmtpSink } from '@commonhold/notifications/testing';
 import { dunningWorkerOf } from '../src/modules/runs';
 import { errorOf, givenBuilding, key, ok, type Caller } from './support/collections';
 
 let platform: TestPlatform;
 let smtp: SmtpSink;
+let twilio: FakeTwilio;
+const SID = `AC${'0'.repeat(31)}1`;
+const letters = mkdtempSync(join(tmpdir(), 'nc207-letters-'));
 // Addresses at greylist.test are refused with 451 (a transient failure) while this is true.
 let greylisting = true;
 
@@ -20,6 +27,7 @@ beforeAll(async () => {
   smtp = await startSmtpSink({
     rejectRecipient: (a) => (greylisting && a.endsWith('@greylist.test') ? { code: 451, message: '4.7.1 greylisted, try later' } : undefined),
   });
+  twilio = await startFakeTwilio({ accounts: { [SID]: 'test-auth-token-0123456789' } });
   platform = await startTestPlatform({
     transport: 'in-process',
     services: ['collections'],
@@ -30,6 +38,12 @@ beforeAll(async () => {
         DUNNING_RETRY_DELAY_SECONDS: '1',
         DUNNING_DELIVERY_ATTEMPTS: '2',
         DUNNING_SCHEDULE_CRON: '',
+        SMS_PROVIDER: 'twilio',
+        TWILIO_BASE_URL: twilio.url,
+        TWILIO_ACCOUNT_SID: SID,
+        TWILIO_AUTH_TOKEN: 'test-auth-token-0123456789',
+        SMS_FROM: '+447700900000',
+        LETTER_OUTPUT_DIR: letters,
       },
     },
   });
@@ -37,6 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform?.stop();
   await smtp?.close();
+  await twilio?.close();
 });
 
 const worker = () => dunningWorkerOf(platform.services.collections!.runtime);
@@ -444,5 +459,48 @@ describe('dunning runs', () => {
         }),
       ),
     ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.localHour' });
+  }, 60_000);
+});
+
+describe('channels', () => {
+  it('sends SMS through the provider and letters as PDF, each linked to its reminder', async () => {
+    const t = await given(2);
+    const [sms, letter] = t.apartments.map((a) => a.id);
+    const phone = '+447700900123';
+    ok(
+      await t.as(`mutation($input: AddApartmentPartyInput!) { addApartmentParty(input: $input) { party { id } } }`, {
+        input: { apartmentId: sms, role: 'OWNER', name: 'Sam Texter', phone, preferredChannel: 'SMS', consent: { sms: true }, idempotencyKey: key() },
+      }),
+    );
+    for (const [apartmentId, channel] of [
+      [sms!, 'SMS'] as const,
+      [letter!, 'LETTER'] as const,
+    ]) {
+      ok(
+        await t.as(SET_POLICY, {
+          input: {
+            scope: 'APARTMENT',
+            apartmentId,
+            steps: [{ key: `by-${channel.toLowerCase()}`, bucket: 'D31_60', channel, template: 'dunning.reminder' }],
+            idempotencyKey: key(),
+          },
+        }),
+      );
+    }
+    const started = ok(await t.as<any>(START, { input: { dryRun: false, idempotencyKey: key() } })).startDunningRun.run;
+    const events = eventsOf(await settled(t.as, started.id));
+    const bySms = events.find((e: any) => e.apartment.id === sms);
+    const byLetter = events.find((e: any) => e.apartment.id === letter);
+    expect(bySms).toMatchObject({ channel: 'SMS', status: 'SENT', recipient: phone, lastError: null });
+    expect(byLetter).toMatchObject({ channel: 'LETTER', status: 'SENT' });
+
+    const texts = twilio.messages.filter((m) => m.to === phone);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]!.body).toContain('£300.00');
+    const file = join(letters, t.id, `${createHash('sha256').update(byLetter.reminderKey).digest('hex').slice(0, 40)}.pdf`);
+    const pdf = await pdfText(readFileSync(file));
+    expect(pdf.text).toContain('Payment reminder: Harbour House, unit 2');
+    expect(pdf.text).toContain('Ada Owner');
+    expect(t.owners.flatMap(mailTo)).toEqual([]);
   }, 60_000);
 });
