@@ -47,8 +47,8 @@ export class PgDeliveryStore implements DeliveryStore {
   async update(record: DeliveryRecord): Promise<boolean> {
     return withTenant(this.ds, record.tenantId, async (m) => {
       const rows = await m.query(
-        `UPDATE notification_deliveries SET status = $3, provider = $4, provider_message_id = $5, version = $6, updated_at = $7, record = $8::jsonb
-         WHERE tenant_id = $1 AND idempotency_key = $2 AND version = $6 - 1 RETURNING 1`,
+        `WITH u AS (UPDATE notification_deliveries SET status = $3, provider = $4, provider_message_id = $5, version = $6, updated_at = $7, record = $8::jsonb
+         WHERE tenant_id = $1 AND idempotency_key = $2 AND version = $6 - 1 RETURNING 1) SELECT count(*)::int AS n FROM u`,
         [
           record.tenantId,
           record.idempotencyKey,
@@ -60,16 +60,22 @@ export class PgDeliveryStore implements DeliveryStore {
           JSON.stringify(record),
         ],
       );
-      return rows.length > 0;
+      // A CTE: TypeORM answers a bare UPDATE with [rows, count], never an empty list.
+      return rows[0].n === 1;
     });
   }
 
-  /**
-   * Row-level security hides every tenant's rows without a tenant, so a report is found by its
-   * reference (SMS callbacks carry `?d=` naming tenant and key; the notifier reads by key first).
-   */
-  async findByProviderId(_channel: Channel, _provider: string, _providerMessageId: string): Promise<DeliveryRecord | undefined> {
-    return undefined;
+  /** Provider message ids are unique per provider: the one lookup that reads across tenants (an SMS callback without our reference, a DSN). */
+  async findByProviderId(channel: Channel, provider: string, providerMessageId: string): Promise<DeliveryRecord | undefined> {
+    return this.ds.transaction(async (m) => {
+      await m.query(`SELECT set_config('app.delivery_lookup', 'on', true)`);
+      const [row] = await m.query(`SELECT record FROM notification_deliveries WHERE channel = $1 AND provider = $2 AND provider_message_id = $3`, [
+        channel,
+        provider,
+        providerMessageId,
+      ]);
+      return row ? revive(row.record) : undefined;
+    });
   }
 }
 

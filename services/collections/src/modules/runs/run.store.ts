@@ -90,8 +90,8 @@ export async function setRunCounts(m: EntityManager, tenantId: string, id: strin
 /** Marks the run completed once none of its reminders waits for a delivery attempt. */
 export async function completeRunIfDone(m: EntityManager, tenantId: string, id: string): Promise<boolean> {
   const rows = await m.query(
-    `UPDATE dunning_runs r SET status = 'completed', completed_at = now() WHERE tenant_id = $1 AND id = $2 AND status <> 'completed'
-       AND NOT EXISTS (SELECT 1 FROM dunning_events e WHERE e.tenant_id = r.tenant_id AND e.run_id = r.id AND e.status = 'pending') RETURNING id`,
+    `WITH u AS (UPDATE dunning_runs r SET status = 'completed', completed_at = now() WHERE tenant_id = $1 AND id = $2 AND status <> 'completed'
+       AND NOT EXISTS (SELECT 1 FROM dunning_events e WHERE e.tenant_id = r.tenant_id AND e.run_id = r.id AND e.status = 'pending') RETURNING id) SELECT id FROM u`,
     [tenantId, id],
   );
   return rows.length > 0;

@@ -117,7 +117,8 @@ export const CreateDunningRuns1796495271700 = sqlMigration(
       PRIMARY KEY (tenant_id, idempotency_key)
     )`,
     'CREATE INDEX notification_deliveries_provider ON notification_deliveries (channel, provider, provider_message_id)',
-    ...tenantRlsSql('notification_deliveries'),
+    // A provider's report without our reference is found by its message id (app.delivery_lookup, set by the store only).
+    ...tenantRlsSql('notification_deliveries', `current_setting('app.delivery_lookup', true) = 'on'`),
     `CREATE TABLE dunning_templates (
       tenant_id text NOT NULL,
       name text NOT NULL,
