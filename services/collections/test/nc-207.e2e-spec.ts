@@ -4,6 +4,7 @@
 // one reminder per run/apartment/channel/step; retries ending in a dead letter and its re-drive;
 // the run timeline fenced by scope.
 import { randomUUID } from 'node:crypto';
+import { setTenantFeatureFlag } from '@commonhold/kit';
 import { eventually } from '@commonhold/testing';
 import { tenantRows } from '@commonhold/testing/src/support';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
@@ -502,5 +503,23 @@ describe('channels', () => {
     expect(pdf.text).toContain('Payment reminder: Harbour House, unit 2');
     expect(pdf.text).toContain('Ada Owner');
     expect(t.owners.flatMap(mailTo)).toEqual([]);
+  }, 60_000);
+});
+
+describe('kill switch', () => {
+  it('ENABLE_COLLECTIONS_OS off for a tenant: no scheduled run, and the API answers FEATURE_DISABLED', async () => {
+    const t = await given(1);
+    ok(await t.as(SCHEDULE, { input: { timeZone: 'UTC', localHour: 0, enabled: true, idempotencyKey: key() } }));
+    const rt = platform.services.collections!.runtime;
+    await setTenantFeatureFlag(rt.ds, { tenantId: t.id, flag: 'ENABLE_COLLECTIONS_OS', enabled: false, actor: 'nc-207 test' });
+    rt.flags.forget(t.id);
+    await (await worker()).tick();
+    expect(await tenantRows(platform, 'collections', t.id, `SELECT id FROM dunning_runs`)).toEqual([]);
+    expect(errorOf(await t.as(START, { input: { dryRun: true, idempotencyKey: key() } }))).toMatchObject({ code: 'FEATURE_DISABLED' });
+
+    await setTenantFeatureFlag(rt.ds, { tenantId: t.id, flag: 'ENABLE_COLLECTIONS_OS', enabled: true, actor: 'nc-207 test' });
+    rt.flags.forget(t.id);
+    await (await worker()).tick();
+    expect(await tenantRows(platform, 'collections', t.id, `SELECT id FROM dunning_runs`)).toHaveLength(1);
   }, 60_000);
 });
