@@ -54,6 +54,13 @@ export const DOMAIN_METRICS = {
     service: 'bulk-ops',
     help: 'Bulk job item outcomes recorded, by action and outcome (succeeded|failed)',
   },
+  reminderDeliveries: {
+    name: 'reminder_deliveries_total',
+    type: 'counter',
+    labels: ['channel', 'outcome'],
+    service: 'collections',
+    help: 'Reminder deliveries by channel (email, sms, letter) and the status each reached (sent, delivered, bounced, failed, deferred)',
+  },
 } as const satisfies Record<string, DomainMetric>;
 
 export const DOMAIN_METRIC_LIST: readonly DomainMetric[] = Object.values(DOMAIN_METRICS);

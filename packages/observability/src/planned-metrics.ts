@@ -16,16 +16,8 @@ export interface PlannedMetric {
   help: string;
 }
 
-export const PLANNED_METRICS = {
-  reminderDeliveries: {
-    name: 'reminder_deliveries_total',
-    type: 'counter',
-    labels: ['channel', 'outcome'],
-    service: 'collections',
-    addedBy: { issue: null, item: 'collections subgraph: dunning reminders via channels (ARCHITECTURE §9 story 4), not yet filed' },
-    help: 'Reminder deliveries by channel and outcome (delivered|failed)',
-  },
-} as const satisfies Record<string, PlannedMetric>;
+/** None at the moment: every metric a dashboard or rule reads is exported (bulk-ops and dunning moved theirs to domain-metrics.ts). */
+export const PLANNED_METRICS = {} as const satisfies Record<string, PlannedMetric>;
 
 export const PLANNED_METRIC_LIST: readonly PlannedMetric[] = Object.values(PLANNED_METRICS);
 

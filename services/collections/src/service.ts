@@ -6,13 +6,14 @@ import { dunningModule } from './modules/dunning/dunning.module';
 import { ledgerModule } from './modules/ledger/ledger.module';
 import { promisesModule } from './modules/promises/promise.module';
 import { queueModule } from './modules/queue/queue.module';
+import { runsModule } from './modules/runs/run.module';
 import { coreResolvers } from './shared/core.resolvers';
 
 /** The collections subgraph: its modules, composed; the kit does the rest. */
 export const collectionsService: ServiceDefinition = {
   name: 'collections',
   typeDefs: loadSubgraphSdl('collections'),
-  ...composeModules([buildingsModule, ledgerModule, promisesModule, dunningModule, queueModule, dashboardModule, bulkCommandsModule], {
+  ...composeModules([buildingsModule, ledgerModule, promisesModule, dunningModule, runsModule, queueModule, dashboardModule, bulkCommandsModule], {
     resolvers: [coreResolvers],
     migrations: [KitTables1763800000000],
     // The audit trail spans buildings: global scope only.

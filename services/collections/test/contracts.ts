@@ -1,6 +1,7 @@
 // What the supergraph-wide contract tests (test/contracts/) need from collections: a valid input for
 // each of its mutations, set up through the API. See @commonhold/testing/src/contracts.
 import { randomUUID } from 'node:crypto';
+import { eventually } from '@commonhold/testing';
 import type { ServiceContracts } from '@commonhold/testing/src/contracts';
 import { buildBuildingInput, CREATE_APARTMENT, CREATE_BUILDING, givenBuilding, key, ok, type Caller } from './support/collections';
 
@@ -30,6 +31,22 @@ async function owing(as: Caller): Promise<{ id: string; entryId: string }> {
     }),
   ).postCharge.entry.id;
   return { id: a.id, entryId };
+}
+
+/** A reminder that failed (its apartment has no owner to email), ready to be re-driven. */
+async function failedReminder(as: Caller): Promise<string> {
+  const a = await owing(as);
+  ok(await as(`mutation($input: SetDunningPolicyInput!) { setDunningPolicy(input: $input) { policy { id } } }`, {
+    input: { scope: 'APARTMENT', apartmentId: a.id, steps: [{ key: 'first-email', bucket: 'D0_30', channel: 'EMAIL', template: 'dunning.reminder' }], idempotencyKey: key() },
+  }));
+  const runId = ok(await as<any>(`mutation($input: StartDunningRunInput!) { startDunningRun(input: $input) { run { id } } }`, { input: { dryRun: false, idempotencyKey: key() } })).startDunningRun.run.id;
+  return eventually(
+    async () => {
+      const edges = ok(await as<any>(`query($id: ID!) { dunningRun(id: $id) { events(status: FAILED) { edges { node { id apartment { id } } } } } }`, { id: runId })).dunningRun.events.edges;
+      return edges.find((e: any) => e.node.apartment.id === a.id)?.node.id ?? null;
+    },
+    { timeoutMs: 30_000 },
+  );
 }
 
 const POLICY_STEPS = [{ key: 'first-letter', bucket: 'D31_60', channel: 'LETTER', template: 'letter.formal', attempts: 1 }];
@@ -94,5 +111,10 @@ export const contracts: ServiceContracts = {
       idempotencyKey,
     }),
     evaluatePromisesToPay: async (_ctx, idempotencyKey) => ({ idempotencyKey }),
+    // A dry run: its effect is complete when the mutation answers (a real run's deliveries finish
+    // later, in the worker, which a footprint taken right after the answer would see move).
+    startDunningRun: async (_ctx, idempotencyKey) => ({ asOf: day(0), dryRun: true, idempotencyKey }),
+    setDunningSchedule: async (_ctx, idempotencyKey) => ({ timeZone: 'Europe/London', localHour: 6, enabled: true, idempotencyKey }),
+    redriveDunningReminder: async ({ as }, idempotencyKey) => ({ reminderId: await failedReminder(as), idempotencyKey }),
   },
 };

@@ -1,10 +1,9 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DOMAIN_METRICS, type DomainMetric } from '../domain-metrics';
-import { PLANNED_METRICS, type PlannedMetric } from '../planned-metrics';
+import type { PlannedMetric } from '../planned-metrics';
 import { Layout, RATE, dashboard, timeseries } from './common';
 
-const { webhookProcessingDuration: webhook, webhookRejections: rejections, fundraisingDashboardDuration: dash, bulkJobDuration: bulkDuration, bulkJobs, bulkJobItems } = DOMAIN_METRICS;
-const { reminderDeliveries: reminders } = PLANNED_METRICS;
+const { webhookProcessingDuration: webhook, webhookRejections: rejections, fundraisingDashboardDuration: dash, bulkJobDuration: bulkDuration, bulkJobs, bulkJobItems, reminderDeliveries: reminders } = DOMAIN_METRICS;
 
 /** Says in the panel where its data comes from (or will, while the metric is still planned). */
 const source = (m: PlannedMetric | DomainMetric) =>
@@ -42,8 +41,8 @@ export function domainDashboard(): Dashboard {
       12,
     )
     .add(
-      timeseries('Reminder delivery failure ratio', `Share of deliveries that failed, by channel. ${source(reminders)}`, 'percentunit', [
-        { expr: `sum by (channel) (rate(${reminders.name}{outcome="failed"}[${RATE}])) / sum by (channel) (rate(${reminders.name}[${RATE}]))`, legend: '{{channel}}' },
+      timeseries('Reminder delivery failure ratio', `Deliveries that failed or bounced per delivery handed over or refused (sent + failed), by channel. ${source(reminders)}`, 'percentunit', [
+        { expr: `sum by (channel) (rate(${reminders.name}{outcome=~"failed|bounced"}[${RATE}])) / sum by (channel) (rate(${reminders.name}{outcome=~"sent|failed"}[${RATE}]))`, legend: '{{channel}}' },
       ]),
       12,
     )
