@@ -65,6 +65,8 @@ function manifestPaths(root: string): string[] {
 export const camel = (name: string): string => name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 /** Environment form: `bulk-ops` → `BULK_OPS`. */
 export const envName = (name: string): string => name.toUpperCase().replace(/-/g, '_');
+/** A service's database and role base name: `-` becomes `_` (bulk-ops → bulk_ops, bulk_ops_app), as the platform names them. */
+export const dbName = (name: string): string => name.replace(/-/g, '_');
 
 /**
  * Reads and validates every manifest; every problem (a missing manifest, a bad field, a port or

@@ -11,6 +11,7 @@ import { join, relative, sep } from 'node:path';
 import { provisionDatabase } from '@commonhold/kit';
 import { adminUrl, bearer, eventually, gql, testKeys, uniquePrefix } from '@commonhold/testing';
 import { imageCommand, readDockerfile, repoRoot as root } from './dockerfile';
+import { dbName } from '../../scripts/platform/registry';
 
 interface Deployable {
   name: string;
@@ -181,7 +182,7 @@ describe('the built images, run as their ENTRYPOINT with NODE_ENV=production', (
     const { jwksFile } = await keys;
     for (const d of deployables) ports[d.name] = await freePort();
     for (const d of services) {
-      const db = await provisionDatabase({ adminUrl: adminUrl(), database: `${prefix}${d.name}`, appRole: `${prefix}${d.name}_app`, appPassword: 'pw' });
+      const db = await provisionDatabase({ adminUrl: adminUrl(), database: `${prefix}${dbName(d.name)}`, appRole: `${prefix}${dbName(d.name)}_app`, appPassword: 'pw' });
       svcEnv[d.name] = {
         PORT: String(ports[d.name]),
         DATABASE_URL: db.appUrl,

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalogTopics, renderTopics, TOPICS_FILE } from '../../k8s/generate-topics';
 import { CHARTS, REPO, byKind, find, kubectl, parseManifests, readYaml, selects, umbrellaServices, validateSets, type K8sObject, type ModelValidation } from './support';
-import { loadRegistry } from '../../scripts/platform/registry';
+import { dbName, loadRegistry } from '../../scripts/platform/registry';
 
 type Values = Record<string, any>;
 const umbrellaValues = readYaml<Values>(join(CHARTS, 'commonhold', 'values.yaml'));
@@ -92,13 +92,13 @@ describe.each(['dev', 'prod'] as const)('the %s overlay', (env) => {
       const spec = find(objects(), 'Cluster', `${s}-db`).spec;
       expect(spec.instances).toBe(replicas);
       expect(spec.enableSuperuserAccess).toBe(false);
-      const db = s.replace(/-/g, '_');
+      const db = dbName(s);
       expect(spec.bootstrap.initdb).toMatchObject({ database: db, owner: `${db}_owner`, secret: { name: `${s}-db-owner` } });
       const sql: string[] = spec.bootstrap.initdb.postInitApplicationSQL;
-      expect(sql[0]).toBe(`CREATE ROLE ${s}_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`);
-      expect(sql).toContain(`ALTER DEFAULT PRIVILEGES FOR ROLE ${s}_owner IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${s}_app`);
+      expect(sql[0]).toBe(`CREATE ROLE ${db}_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`);
+      expect(sql).toContain(`ALTER DEFAULT PRIVILEGES FOR ROLE ${db}_owner IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${db}_app`);
       expect(spec.managed.roles).toEqual([
-        expect.objectContaining({ name: `${s}_app`, ensure: 'present', login: true, superuser: false, bypassrls: false, createdb: false, createrole: false, passwordSecret: { name: `${s}-db-app` } }),
+        expect.objectContaining({ name: `${db}_app`, ensure: 'present', login: true, superuser: false, bypassrls: false, createdb: false, createrole: false, passwordSecret: { name: `${s}-db-app` } }),
       ]);
     }
   });
@@ -127,15 +127,16 @@ describe('the dev overlay', () => {
       const app = { user: secretValue(objects, `${s}-db-app`, 'username'), password: secretValue(objects, `${s}-db-app`, 'password') };
       expect(find(objects, 'Secret', `${s}-db-owner`).type).toBe('kubernetes.io/basic-auth');
       expect(find(objects, 'Secret', `${s}-db-app`).type).toBe('kubernetes.io/basic-auth');
-      expect(owner.user).toBe(`${s}_owner`);
-      expect(app.user).toBe(`${s}_app`);
+      // Database and role names are the service's with `_` for `-` (bulk-ops → bulk_ops_app).
+      expect(owner.user).toBe(`${dbName(s)}_owner`);
+      expect(app.user).toBe(`${dbName(s)}_app`);
       const appUrl = new URL(secretValue(objects, existing, 'DATABASE_URL'));
       const ownerUrl = new URL(secretValue(objects, existing, 'DATABASE_MIGRATION_URL'));
       for (const [url, role] of [[appUrl, app], [ownerUrl, owner]] as const) {
         expect(url.protocol).toBe('postgres:');
         expect(url.hostname).toBe(`${s}-db-rw`); // CloudNativePG's read-write Service
         expect(url.port).toBe('5432');
-        expect(url.pathname).toBe(`/${s}`);
+        expect(url.pathname).toBe(`/${dbName(s)}`);
         expect([decodeURIComponent(url.username), decodeURIComponent(url.password)]).toEqual([role.user, role.password]);
       }
     }
