@@ -142,7 +142,7 @@ export interface CollectionsLedgerEntryPostedV1 {
 }
 
 /**
- * A promise to pay was broken: an instalment date passed with less paid than due by then. Escalation resumes at once; the manager is told (the notifications consumer is a later piece). Subject: the promise id; key: the apartment id.
+ * A promise to pay was broken: an instalment date passed with less paid than due by then. Escalation resumes at once: collections starts a dunning run for the apartment and records a manager task. Subject: the promise id; key: the apartment id.
  */
 export interface CollectionsPromiseToPayBrokenV1 {
   promiseId: string;
