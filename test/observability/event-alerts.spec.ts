@@ -2,43 +2,10 @@
 // PrometheusRule: outbox age opens a ticket past 60 s held for 10 min and pages past 600 s held
 // for 5 min; a lag that cannot be measured (NaN + *_stale = 1) never reads as "fine" and never
 // fires the age alerts. Input series are one sample a minute; checks are minutes from 0.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { AUDIT_ALERT_NAMES, AUDIT_RUNBOOK_PATH, EVENT_ALERT_NAMES, EVENT_RUNBOOK_PATH } from '../../packages/observability/src/event-alerts';
-import { committedPrometheusRule, isAlert, promtool, rulesWorkdir } from './support/promtool';
-import type { AlertingRule } from '../../packages/observability/src/rules';
-import { readFileSync } from 'node:fs';
+import { groupAlerts, runAlertTest, runbookHeadings, type AlertCheck } from './support/promtool';
 
-const REPO = join(__dirname, '..', '..');
-const groupAlerts = (group: string): AlertingRule[] =>
-  committedPrometheusRule().spec.groups.filter((g) => g.name === group).flatMap((g) => g.rules.filter(isAlert));
-const allAlerts = (): AlertingRule[] => [...groupAlerts('commonhold-events'), ...groupAlerts('commonhold-audit')];
-
-/** The committed rule's labels plus the series' own, as promtool expects them on a firing alert. */
-function expected(alert: string, seriesLabels: Record<string, string>) {
-  const rule = allAlerts().find((a) => a.alert === alert)!;
-  return { exp_labels: { ...seriesLabels, ...rule.labels }, exp_annotations: rule.annotations };
-}
-
-interface Check {
-  at: number;
-  alert: string;
-  firing: Record<string, string>[];
-}
-
-function run(input: { series: string; values: string }[], checks: Check[]) {
-  const dir = rulesWorkdir();
-  const test = {
-    rule_files: ['rules.yaml'],
-    evaluation_interval: '1m',
-    tests: [{ interval: '1m', input_series: input, alert_rule_test: checks.map((c) => ({ eval_time: `${c.at}m`, alertname: c.alert, exp_alerts: c.firing.map((l) => expected(c.alert, l)) })) }],
-  };
-  writeFileSync(join(dir, 'test.yaml'), stringify(test, { lineWidth: 0 }));
-  const r = promtool(['test', 'rules', 'test.yaml'], dir);
-  if (r.status !== 0) throw new Error(`promtool test rules failed (${dir}/test.yaml):\n${r.output}`);
-  expect(r.output).toMatch(/SUCCESS/);
-}
+const run = (input: { series: string; values: string }[], checks: AlertCheck[]) => runAlertTest(groupAlerts('commonhold-events', 'commonhold-audit'), input, checks);
 
 /** `n` NaN samples (promtool's expanding notation has no `NaNxN`). */
 const nan = (n: number) => Array(n).fill('NaN').join(' ');
@@ -49,8 +16,7 @@ const vo = { service: 'volunteers' };
 describe('event-path alerts (promtool test rules)', () => {
   it('are in the committed rules with a runbook heading each', () => {
     expect(groupAlerts('commonhold-events').map((a) => a.alert)).toEqual([...EVENT_ALERT_NAMES]);
-    const runbook = readFileSync(join(REPO, EVENT_RUNBOOK_PATH), 'utf8');
-    const headings = new Set([...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase()));
+    const headings = runbookHeadings(EVENT_RUNBOOK_PATH);
     for (const a of groupAlerts('commonhold-events')) {
       expect(a.annotations.runbook_url).toBe(`${EVENT_RUNBOOK_PATH}#${a.alert.toLowerCase()}`);
       expect(headings.has(a.alert.toLowerCase())).toBe(true);
@@ -106,8 +72,7 @@ describe('event-path alerts (promtool test rules)', () => {
 describe('audit-completeness alerts (promtool test rules)', () => {
   it('are in the committed rules, each with a heading in the audit runbook', () => {
     expect(groupAlerts('commonhold-audit').map((a) => a.alert)).toEqual([...AUDIT_ALERT_NAMES]);
-    const runbook = readFileSync(join(REPO, AUDIT_RUNBOOK_PATH), 'utf8');
-    const headings = new Set([...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase()));
+    const headings = runbookHeadings(AUDIT_RUNBOOK_PATH);
     for (const a of groupAlerts('commonhold-audit')) {
       expect(a.annotations.runbook_url).toBe(`${AUDIT_RUNBOOK_PATH}#${a.alert.toLowerCase()}`);
       expect(headings.has(a.alert.toLowerCase())).toBe(true);

@@ -2,40 +2,17 @@
 // brute force pages only at attack rate held 5 minutes, refresh-token reuse opens a ticket past 5
 // detections in 15 minutes, forged tokens (not expired ones) past 50 per 10 minutes held 10.
 // Input series are one sample a minute; checks are minutes from 0.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { SECURITY_ALERT_NAMES, SECURITY_RUNBOOK_PATH } from '../../packages/observability/src/security-alerts';
-import type { AlertingRule } from '../../packages/observability/src/rules';
-import { committedPrometheusRule, isAlert, promtool, rulesWorkdir } from './support/promtool';
+import { groupAlerts, runAlertTest, runbookHeadings, type AlertCheck } from './support/promtool';
 
-const REPO = join(__dirname, '..', '..');
-const alerts = (): AlertingRule[] => committedPrometheusRule().spec.groups.filter((g) => g.name === 'commonhold-security').flatMap((g) => g.rules.filter(isAlert));
-
-function expected(alert: string, seriesLabels: Record<string, string>) {
-  const rule = alerts().find((a) => a.alert === alert)!;
-  return { exp_labels: { ...seriesLabels, ...rule.labels }, exp_annotations: rule.annotations };
-}
-
-function run(input: { series: string; values: string }[], checks: { at: number; alert: string; firing: Record<string, string>[] }[]) {
-  const dir = rulesWorkdir();
-  const test = {
-    rule_files: ['rules.yaml'],
-    evaluation_interval: '1m',
-    tests: [{ interval: '1m', input_series: input, alert_rule_test: checks.map((c) => ({ eval_time: `${c.at}m`, alertname: c.alert, exp_alerts: c.firing.map((l) => expected(c.alert, l)) })) }],
-  };
-  writeFileSync(join(dir, 'test.yaml'), stringify(test, { lineWidth: 0 }));
-  const r = promtool(['test', 'rules', 'test.yaml'], dir);
-  if (r.status !== 0) throw new Error(`promtool test rules failed (${dir}/test.yaml):\n${r.output}`);
-  expect(r.output).toMatch(/SUCCESS/);
-}
+const alerts = () => groupAlerts('commonhold-security');
+const run = (input: { series: string; values: string }[], checks: AlertCheck[]) => runAlertTest(alerts(), input, checks);
 
 const id = { service: 'identity' };
 
 it('are in the committed rules, each with a heading in the security runbook', () => {
   expect(alerts().map((a) => a.alert)).toEqual([...SECURITY_ALERT_NAMES]);
-  const runbook = readFileSync(join(REPO, SECURITY_RUNBOOK_PATH), 'utf8');
-  const headings = new Set([...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase()));
+  const headings = runbookHeadings(SECURITY_RUNBOOK_PATH);
   for (const a of alerts()) {
     expect(a.annotations.runbook_url).toBe(`${SECURITY_RUNBOOK_PATH}#${a.alert.toLowerCase()}`);
     expect(a.labels.area).toBe('security');

@@ -39,3 +39,44 @@ export function promtool(args: string[], cwd: string) {
   const r = spawnSync(promtoolBinary(), args, { cwd, encoding: 'utf8', timeout: 300_000 });
   return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 }
+
+/** The committed alerting rules of the named groups, in order. */
+export function groupAlerts(...groups: string[]): AlertingRule[] {
+  const all = committedPrometheusRule().spec.groups;
+  return groups.flatMap((name) => all.filter((g) => g.name === name).flatMap((g) => g.rules.filter(isAlert)));
+}
+
+/** A runbook's headings, lower-cased (alerts link to `<runbook>#<alert lower-cased>`). */
+export function runbookHeadings(runbookPath: string): Set<string> {
+  const text = readFileSync(join(REPO_ROOT, runbookPath), 'utf8');
+  return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase()));
+}
+
+export interface AlertCheck {
+  /** Minutes from 0. */
+  at: number;
+  alert: string;
+  /** The series labels of each firing instance (the rule's labels and annotations are added). */
+  firing: Record<string, string>[];
+}
+
+/**
+ * `promtool test rules` over the committed rules: input series one sample a minute, each check an
+ * alert's expected firing instances at a minute. Throws with promtool's output when it fails.
+ */
+export function runAlertTest(alerts: AlertingRule[], input: { series: string; values: string }[], checks: AlertCheck[]): void {
+  const expected = (alert: string, seriesLabels: Record<string, string>) => {
+    const rule = alerts.find((a) => a.alert === alert)!;
+    return { exp_labels: { ...seriesLabels, ...rule.labels }, exp_annotations: rule.annotations };
+  };
+  const dir = rulesWorkdir();
+  const test = {
+    rule_files: ['rules.yaml'],
+    evaluation_interval: '1m',
+    tests: [{ interval: '1m', input_series: input, alert_rule_test: checks.map((c) => ({ eval_time: `${c.at}m`, alertname: c.alert, exp_alerts: c.firing.map((l) => expected(c.alert, l)) })) }],
+  };
+  writeFileSync(join(dir, 'test.yaml'), stringify(test, { lineWidth: 0 }));
+  const r = promtool(['test', 'rules', 'test.yaml'], dir);
+  if (r.status !== 0) throw new Error(`promtool test rules failed (${dir}/test.yaml):\n${r.output}`);
+  if (!/SUCCESS/.test(r.output)) throw new Error(`promtool test rules did not report SUCCESS:\n${r.output}`);
+}
