@@ -9,43 +9,58 @@
  *  3. For each read, --warmup requests (default 5) then --requests (default 40), one after another:
  *     debtReport of one building (rotating), the apartment balances of one building (40 per
  *     page: the gateway's cost limit), a building's period summary, the tenant overview, the collections queue's first page.
+ *     The reads ask on READ_AS_OF, the day after the latest booking (the office reads "today"): every
+ *     apartment's position is then read from the maintained positions. `debtReportBeforeLatest`
+ *     asks on AS_OF, before each apartment's latest payment: those fall back to the full computation.
  *  4. The set-based aging SQL over the whole tenant against the cheapest set-based read of the
  *     same rows (a per-apartment sum), both timed on the database in the same run: the ratio says
  *     what allocation and bucketing cost over just reading the ledger.
+ *  5. Dunning runs over the whole tenant (a tenant default policy with a step in every bucket): a dry
+ *     run, then a real run, each through the gateway (`startDunningRun`, planning in the request), timed
+ *     against the tenant-wide aging SQL on the same date timed just before: `ratioSqlOverRun` = SQL time
+ *     ÷ run time (target ≥ 0.25: the run costs at most four times one set-based SQL computing the same
+ *     buckets). Last, because the real run's deliveries then go on in the background.
  */
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { bearer, gql } from '@commonhold/testing';
 import { startTestPlatform } from '@commonhold/testing/src/platform';
-import { AGING_SQL } from '../services/collections/src/modules/ledger';
+import { AGING_SQL, POSITIONS_AGING_SQL } from '../services/collections/src/modules/ledger';
 import { provisionInfra, log } from './src/infra';
 import { machine } from './src/machine';
 import { numArg, percentile, round } from './src/stats';
 
 const TENANT = 'bench-collections';
 const AS_OF = '2026-12-01';
+/** The day after the latest booking (payments go three days past AS_OF). */
+const READ_AS_OF = '2026-12-05';
 
 const READS: Record<string, { query: string; vars: (i: number, buildings: string[]) => Record<string, unknown> }> = {
   debtReport: {
+    query: `query($id: ID!, $asOf: Date) { debtReport(buildingId: $id, asOf: $asOf) { totals { apartments apartmentsInArrears balance { amountMinor } aging { overdue { amountMinor } } }
+      rows { unit ownershipShare owners balance { amountMinor } bucket oldestDaysPastDue aging { d0_30 { amountMinor } d31_60 { amountMinor } d61_90 { amountMinor } d90Plus { amountMinor } } } } }`,
+    vars: (i, b) => ({ id: b[i % b.length], asOf: READ_AS_OF }),
+  },
+  debtReportBeforeLatest: {
     query: `query($id: ID!, $asOf: Date) { debtReport(buildingId: $id, asOf: $asOf) { totals { apartments apartmentsInArrears balance { amountMinor } aging { overdue { amountMinor } } }
       rows { unit ownershipShare owners balance { amountMinor } bucket oldestDaysPastDue aging { d0_30 { amountMinor } d31_60 { amountMinor } d61_90 { amountMinor } d90Plus { amountMinor } } } } }`,
     vars: (i, b) => ({ id: b[i % b.length], asOf: AS_OF }),
   },
   apartmentBalances: {
     query: `query($id: ID!, $asOf: Date) { building(id: $id) { apartments(first: 40) { edges { node { unit balance(asOf: $asOf) { balance { amountMinor } bucket aging { overdue { amountMinor } } } } } } } }`,
-    vars: (i, b) => ({ id: b[i % b.length], asOf: AS_OF }),
+    vars: (i, b) => ({ id: b[i % b.length], asOf: READ_AS_OF }),
   },
   buildingSummary: {
-    query: `query($id: ID!) { buildingCollectionsSummary(buildingId: $id, from: "2026-01-01", to: "${AS_OF}") { openingBalance { amountMinor } charged { amountMinor } collected { amountMinor } closingBalance { amountMinor } collectionRateBasisPoints aging { overdue { amountMinor } } } }`,
+    query: `query($id: ID!) { buildingCollectionsSummary(buildingId: $id, from: "2026-01-01", to: "${READ_AS_OF}") { openingBalance { amountMinor } charged { amountMinor } collected { amountMinor } closingBalance { amountMinor } collectionRateBasisPoints aging { overdue { amountMinor } } } }`,
     vars: (i, b) => ({ id: b[i % b.length] }),
   },
   overview: {
     query: `query($asOf: Date) { collectionsOverview(asOf: $asOf) { buildings apartments apartmentsInArrears totals { balance { amountMinor } aging { overdue { amountMinor } } } } }`,
-    vars: () => ({ asOf: AS_OF }),
+    vars: () => ({ asOf: READ_AS_OF }),
   },
   queueFirstPage: {
-    query: `query($asOf: Date) { collectionsQueue(asOf: $asOf, first: 50) { edges { node { apartment { unit } balance { amountMinor } bucket status } } pageInfo { hasNextPage } } }`,
-    vars: () => ({ asOf: AS_OF }),
+    query: `query($asOf: Date) { collectionsQueue(asOf: $asOf, first: 50) { edges { node { apartment { unit } balance { amountMinor } bucket status reminders reminderRetries } } pageInfo { hasNextPage } } }`,
+    vars: () => ({ asOf: READ_AS_OF }),
   },
 };
 
@@ -97,7 +112,7 @@ export async function collectionsBench(argv: string[]): Promise<Record<string, u
        WHERE a.tenant_id = $1`,
       [TENANT, payments, AS_OF],
     );
-    await db.query('VACUUM ANALYZE buildings, apartments, ledger_entries');
+    await db.query('VACUUM ANALYZE buildings, apartments, ledger_entries, apartment_positions, apartment_open_debits');
     const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM ledger_entries WHERE tenant_id = $1`, [TENANT])).rows;
     const buildings: string[] = (await db.query(`SELECT id FROM buildings WHERE tenant_id = $1 ORDER BY name`, [TENANT])).rows.map((r: { id: string }) => r.id);
     log(`seeded ${nBuildings} buildings, ${nBuildings * perBuilding} apartments, ${n} entries in ${round((performance.now() - t0) / 1000)} s`);
@@ -106,10 +121,25 @@ export async function collectionsBench(argv: string[]): Promise<Record<string, u
     const ask = (name: string, i: number) => gql(platform.gateway.url, READS[name]!.query, READS[name]!.vars(i, buildings), headers);
 
     // The answer, once: debtReport's total balance of a building against a plain sum of its entries.
-    const report = await ask('debtReport', 0);
-    if (report.errors) throw new Error(`debtReport failed: ${JSON.stringify(report.errors)}`);
-    const [{ s }] = (await db.query(`SELECT sum(amount_minor)::float8 AS s FROM ledger_entries WHERE building_id = $1 AND booked_on <= $2`, [buildings[0], AS_OF])).rows;
-    const checks = { debtReportBalanceMatches: report.data.debtReport.totals.balance.amountMinor === s, apartments: report.data.debtReport.totals.apartments === perBuilding };
+    // The answers, once: debtReport's total balance of a building against a plain sum of its entries,
+    // on both dates, and the maintained positions' aging against the aging SQL over the whole tenant.
+    const balanceMatches = async (name: string, asOf: string) => {
+      const report = await ask(name, 0);
+      if (report.errors) throw new Error(`${name} failed: ${JSON.stringify(report.errors)}`);
+      const [{ s }] = (await db.query(`SELECT sum(amount_minor)::float8 AS s FROM ledger_entries WHERE building_id = $1 AND booked_on <= $2`, [buildings[0], asOf])).rows;
+      return report.data.debtReport.totals.balance.amountMinor === s && report.data.debtReport.totals.apartments === perBuilding;
+    };
+    const totalsSql = (sql: string, params: unknown[]) =>
+      db.query(`SELECT sum("balanceMinor")::float8 AS b, sum("notDue")::float8 AS n, sum(d0_30)::float8 AS a, sum(d31_60)::float8 AS c, sum(d61_90)::float8 AS d, sum("d90Plus")::float8 AS e,
+        sum("oldestDaysPastDue")::float8 AS o, count(*)::int AS k FROM (${sql}) x`, params);
+    const viaSql = (await totalsSql(AGING_SQL, [TENANT, READ_AS_OF, null, null])).rows[0];
+    const viaPositions = (await totalsSql(POSITIONS_AGING_SQL, [TENANT, READ_AS_OF, null, null, []])).rows[0];
+    const checks = {
+      debtReportBalanceMatches: await balanceMatches('debtReport', READ_AS_OF),
+      debtReportBeforeLatestBalanceMatches: await balanceMatches('debtReportBeforeLatest', AS_OF),
+      positionsMatchAgingSql: JSON.stringify(viaSql) === JSON.stringify(viaPositions),
+    };
+    log(`checks ${JSON.stringify(checks)}`);
 
     const latencyMs: Record<string, Record<string, number>> = {};
     let errors = 0;
@@ -141,6 +171,43 @@ export async function collectionsBench(argv: string[]): Promise<Record<string, u
     };
     const plainMs = await timeSql(`SELECT apartment_id, sum(amount_minor) FROM ledger_entries WHERE tenant_id = $1 AND booked_on <= $2 GROUP BY apartment_id`, [TENANT, AS_OF]);
     const agingMs = await timeSql(AGING_SQL, [TENANT, AS_OF, null, null]);
+
+    // Dunning runs over the whole tenant against one set-based SQL computing the same buckets on the same date.
+    const policy = await gql(
+      platform.gateway.url,
+      `mutation($input: SetDunningPolicyInput!) { setDunningPolicy(input: $input) { policy { version } } }`,
+      {
+        input: {
+          scope: 'TENANT',
+          idempotencyKey: 'bench-policy',
+          steps: [
+            { key: 'email-30', bucket: 'D0_30', channel: 'EMAIL', template: 'reminder', attempts: 2 },
+            { key: 'email-60', bucket: 'D31_60', channel: 'EMAIL', template: 'reminder' },
+            { key: 'email-90', bucket: 'D61_90', channel: 'EMAIL', template: 'reminder' },
+            { key: 'email-90-plus', bucket: 'D90_PLUS', channel: 'EMAIL', template: 'reminder', escalation: 'LEGAL' },
+          ],
+        },
+      },
+      headers,
+    );
+    if (policy.errors) throw new Error(`setDunningPolicy failed: ${JSON.stringify(policy.errors)}`);
+    const dunningRun = async (dryRun: boolean) => {
+      const sqlMs = await timeSql(AGING_SQL, [TENANT, READ_AS_OF, null, null]);
+      const t = performance.now();
+      const r = await gql(
+        platform.gateway.url,
+        `mutation($input: StartDunningRunInput!) { startDunningRun(input: $input) { run { id reminders escalations status } } }`,
+        { input: { asOf: READ_AS_OF, dryRun, idempotencyKey: `bench-run-${dryRun}` } },
+        headers,
+      );
+      const runMs = performance.now() - t;
+      if (r.errors) throw new Error(`startDunningRun failed: ${JSON.stringify(r.errors)}`);
+      const [{ events }] = (await db.query(`SELECT count(*)::int AS events FROM dunning_events WHERE run_id = $1`, [r.data.startDunningRun.run.id])).rows;
+      log(`dunning run (dryRun ${dryRun}): ${round(runMs)} ms, ${events} events; aging SQL ${round(sqlMs)} ms`);
+      return { runMs: round(runMs), agingSqlMs: round(sqlMs), ratioSqlOverRun: round(sqlMs / runMs), events, meetsTarget: sqlMs / runMs >= 0.25 };
+    };
+    const dryRunRun = await dunningRun(true);
+    const realRun = await dunningRun(false);
     await db.end();
     const p95s = Object.fromEntries(Object.entries(latencyMs).map(([k, v]) => [k, v.p95!]));
     return {
@@ -153,6 +220,7 @@ export async function collectionsBench(argv: string[]): Promise<Record<string, u
       target: 'p95 < 100 ms per read',
       meetsTarget: Object.fromEntries(Object.entries(p95s).map(([k, v]) => [k, v < 100])),
       tenantAgingSql: { agingMs: round(agingMs), plainSumMs: round(plainMs), ratioPlainOverAging: round(plainMs / agingMs) },
+      dunningRun: { target: 'ratioSqlOverRun >= 0.25', asOf: READ_AS_OF, dryRun: dryRunRun, real: realRun },
       checks,
     };
   } finally {

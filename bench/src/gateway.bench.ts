@@ -264,7 +264,8 @@ async function startProcesses(opts: ProcessOpts): Promise<Deployment> {
     if (opts.variantImport || opts.variantEnv || opts.variantEntry) {
       const port = await freePort();
       const imports = opts.variantImport ? ['--import', opts.variantImport] : [];
-      started.variant = { child: launch('gateway-variant', [...imports, opts.variantEntry ?? 'gateway/src/main.ts'], { ...gwEnv(port), ...opts.variantEnv }), port, ready: '/ready' };
+      const prof = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', join(opts.cpuProfDir, 'variant')] : [];
+      started.variant = { child: launch('gateway-variant', [...prof, ...imports, opts.variantEntry ?? 'gateway/src/main.ts'], { ...gwEnv(port), ...opts.variantEnv }), port, ready: '/ready' };
     }
     let peerFile: string | undefined;
     if (opts.peer) {

@@ -9,15 +9,16 @@
  * (`{"query":"query …` / `{"query":"{…`); a mutation, a subscription or any body of another shape
  * is always sent as it is. Every header the gateway forwards is part of the key unless listed in
  * IGNORED_HEADERS, so a header added later (a cookie, a scope header) separates callers by default.
- * Each waiter gets its own `Response` over the same bytes (a body can be read once), and its own
+ * Each waiter gets its own `SubgraphReply` over the same bytes (never written to), and its own
  * JSON parse, so no caller can change another's data.
  */
+import type { SubgraphReply, SubgraphRequestInit, SubgraphSend } from './subgraph-fetch';
 
 /** Headers that differ per request without changing the answer: not part of the key. */
 export const IGNORED_HEADERS: ReadonlySet<string> = new Set(['x-request-id', 'x-client-request-id', 'traceparent', 'tracestate', 'content-length']);
 
 /** The dedupe key of a subgraph fetch, or undefined when it must be sent on its own. */
-export function dedupeKey(url: string, init: RequestInit | undefined): string | undefined {
+export function dedupeKey(url: string, init: SubgraphRequestInit | RequestInit | undefined): string | undefined {
   const method = init?.method ?? 'GET';
   const body = init?.body;
   if (method !== 'POST' || typeof body !== 'string' || init?.signal) return undefined;
@@ -51,7 +52,7 @@ export function isQueryBody(body: string): boolean {
   return after !== undefined && !/[_0-9A-Za-z]/.test(after); // `query` itself, not `queryX…`
 }
 
-function headerPairs(h: RequestInit['headers']): [string, string][] | undefined {
+function headerPairs(h: SubgraphRequestInit['headers'] | RequestInit['headers']): [string, string][] | undefined {
   if (!h) return [];
   if (h instanceof Headers) return [...h];
   if (Array.isArray(h)) return h.map(([k, v]) => [k!.toLowerCase(), v!]);
@@ -59,51 +60,34 @@ function headerPairs(h: RequestInit['headers']): [string, string][] | undefined 
   return undefined;
 }
 
-interface Reply {
-  status: number;
-  statusText: string;
-  headers: [string, string][];
-  body: ArrayBuffer | null;
-  url: string;
-}
-
 export interface DedupingFetch {
-  fetch: typeof fetch;
+  fetch: SubgraphSend;
   /** Fetches on the wire that others are waiting on (0 when idle: nothing is kept). */
   inflight(): number;
 }
 
 /**
- * Wraps a fetcher so identical concurrent query fetches share one upstream request.
+ * Wraps a subgraph sender so identical concurrent query fetches share one upstream request.
  * `onShared(url)` runs once per fetch that was served by another's request (for the metric).
+ * The leader's reply is held in memory; every caller, leader included, gets its own clone.
  */
-export function dedupingFetch(inner: typeof fetch, onShared: (url: string) => void = () => undefined): DedupingFetch {
-  const inflight = new Map<string, Promise<Reply>>();
-  const toResponse = (r: Reply) => {
-    const res = new Response(r.body === null ? null : r.body.slice(0), { status: r.status, statusText: r.statusText, headers: r.headers });
-    Object.defineProperty(res, 'url', { value: r.url });
-    return res;
-  };
-  const wrapped: typeof fetch = async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+export function dedupingFetch(inner: SubgraphSend, onShared: (url: string) => void = () => undefined): DedupingFetch {
+  const inflight = new Map<string, Promise<SubgraphReply>>();
+  const wrapped: SubgraphSend = async (url, init) => {
     const key = dedupeKey(url, init);
-    if (key === undefined) return inner(input, init);
+    if (key === undefined) return inner(url, init);
     const pending = inflight.get(key);
     if (pending) {
       onShared(url);
-      return toResponse(await pending);
+      return (await pending).clone();
     }
-    const leader = (async (): Promise<Reply> => {
-      const res = await inner(input, init);
-      const nullBody = res.status === 204 || res.status === 205 || res.status === 304;
-      return { status: res.status, statusText: res.statusText, headers: [...res.headers], body: nullBody ? null : await res.arrayBuffer(), url: res.url || url };
-    })();
+    const leader = inner(url, init);
     inflight.set(key, leader);
     const forget = () => {
       if (inflight.get(key) === leader) inflight.delete(key);
     };
     leader.then(forget, forget);
-    return toResponse(await leader);
+    return (await leader).clone();
   };
   return { fetch: wrapped, inflight: () => inflight.size };
 }

@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -31,26 +31,22 @@ import {
   SafeIntScalar,
   securityMiddleware,
   type Logger,
-  type Principal,
   type TokenVerifier,
 } from '@commonhold/kit';
 import { mountPassthrough } from './passthrough';
 import { createRateLimits, type RateLimitOptions, type RateLimits } from './rate-limit';
 import { DEFAULT_LIMITS, DEFAULT_PASSTHROUGH, operationLabel, supergraphUrls, traceparentFor, type GatewayLimits } from './rules';
+import { assertApolloInternals, ForwardingDataSource, type GatewayContext } from './data-source';
 import { dedupingFetch } from './dedupe';
-import { subgraphFetch } from './subgraph-fetch';
+import { subgraphFetch, type SubgraphSend } from './subgraph-fetch';
 import { reportUnavailable, unavailableStatusPlugin } from './unavailable';
 
 export { DEFAULT_PASSTHROUGH, HOP_BY_HOP, operationLabel, supergraphUrls, type GatewayLimits } from './rules';
 export { dedupingFetch, dedupeKey } from './dedupe';
-export { subgraphFetch } from './subgraph-fetch';
+export { subgraphFetch, SubgraphReply, type SubgraphSend } from './subgraph-fetch';
+export { assertApolloInternals } from './data-source';
 
-export interface GatewayContext {
-  principal: Principal;
-  authorization: string;
-  requestId: string;
-  traceparent: string;
-}
+export type { GatewayContext } from './data-source';
 
 export interface GatewayOptions {
   port: number;
@@ -89,18 +85,6 @@ export interface RunningGateway {
   /** Subgraph fetches others are waiting on right now (0 when idle: deduplication keeps nothing). */
   inflightSubgraphFetches(): number;
   stop(): Promise<void>;
-}
-
-/** Forwards the caller's identity, request id and W3C trace context to every subgraph fetch. */
-class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (!('authorization' in context)) return; // the gateway's own health/introspection calls
-    request.http?.headers.set('authorization', context.authorization);
-    request.http?.headers.set('x-request-id', context.requestId);
-    // The fetch's own span (@apollo/gateway's gateway.fetch) when telemetry runs, else the request's.
-    const fetchSpan = trace.getActiveSpan()?.spanContext();
-    request.http?.headers.set('traceparent', fetchSpan && trace.isSpanContextValid(fetchSpan) ? traceparentFor(fetchSpan, undefined, () => '') : context.traceparent);
-  }
 }
 
 /**
@@ -156,7 +140,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     registers: [metrics.registry],
   });
   const dedupers: ReturnType<typeof dedupingFetch>[] = [];
-  const fetcherFor = (name: string): typeof fetch => {
+  // The lean send path stands in for a piece of @apollo/gateway: refuse to start if it changed.
+  assertApolloInternals();
+  const fetcherFor = (name: string): SubgraphSend => {
     if (opts.dedupeSubgraphFetches === false) return subgraphFetch;
     const d = dedupingFetch(subgraphFetch, () => deduplicated.inc({ subgraph: name }));
     dedupers.push(d);
@@ -165,7 +151,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) =>
-      reportUnavailable(new ForwardingDataSource({ url: opts.subgraphUrls?.[name] ?? url, fetcher: fetcherFor(name) as never }), name, (err) => log.warn({ err, subgraph: name }, 'subgraph unreachable')),
+      reportUnavailable(new ForwardingDataSource({ url: opts.subgraphUrls?.[name] ?? url, send: fetcherFor(name) }), name, (err) => log.warn({ err, subgraph: name }, 'subgraph unreachable')),
   });
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },

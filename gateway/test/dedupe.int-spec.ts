@@ -4,11 +4,9 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createLogger, createTokenVerifier, defaultSchemasDir } from '@commonhold/kit';
 import { bearer, eventually, gql, testKeys, type GqlResult } from '@commonhold/testing';
-import { startGateway, type RunningGateway } from '../src/gateway';
+import type { RunningGateway } from '../src/gateway';
+import { fundraisingOnlyGateway } from './support/fundraising-gateway';
 
 type Keys = Awaited<ReturnType<typeof testKeys>>;
 
@@ -64,17 +62,7 @@ let subgraph: Awaited<ReturnType<typeof holdingSubgraph>>;
 const running: RunningGateway[] = [];
 
 async function gateway(dedupe?: boolean): Promise<RunningGateway> {
-  const gw = await startGateway({
-    port: 0,
-    host: '127.0.0.1',
-    supergraphSdl: readFileSync(join(defaultSchemasDir(), 'supergraph.graphql'), 'utf8'),
-    subgraphUrls: { fundraising: subgraph.url, volunteers: 'http://127.0.0.1:9/graphql' },
-    verifyToken: createTokenVerifier({ jwksFile: keys.jwksFile, issuer: 'commonhold-identity', audience: 'commonhold' }),
-    production: false,
-    log: createLogger('gateway', 'silent'),
-    rateLimit: { tenantPoints: 1e6, ipPoints: 1e6, userPoints: 1e6 },
-    ...(dedupe === undefined ? {} : { dedupeSubgraphFetches: dedupe }),
-  });
+  const gw = await fundraisingOnlyGateway(subgraph.url, keys.jwksFile, dedupe === undefined ? {} : { dedupeSubgraphFetches: dedupe });
   running.push(gw);
   return gw;
 }

@@ -17,8 +17,8 @@ const panelsOf = (d: any): any[] => d.panels.flatMap((p: any) => (p.type === 'ro
 const titles = (d: any) => panelsOf(d).map((p) => p.title);
 const exprs = (p: any): string[] => p.targets.map((t: any) => t.expr);
 
-it('are the overview, SLO, domain and security dashboards, tagged as generated', () => {
-  expect(all.map((d) => d.uid)).toEqual(['commonhold-overview', 'commonhold-slo', 'commonhold-domain', 'commonhold-security']);
+it('are the overview, SLO, domain, security and programme KPI dashboards, tagged as generated', () => {
+  expect(all.map((d) => d.uid)).toEqual(['commonhold-overview', 'commonhold-slo', 'commonhold-domain', 'commonhold-security', 'commonhold-kpis']);
   for (const d of all) {
     expect(d.tags).toEqual(['commonhold', 'generated']);
     expect(d.templating.list[0]).toMatchObject({ type: 'datasource', name: 'datasource', query: 'prometheus' });
@@ -90,9 +90,9 @@ it('SLO: budget left and burn rate over every alert window, per service and SLO'
   }
 });
 
-it('domain: webhook and dashboard latency, reminder and bulk-job outcomes, from the domain and planned metric names', () => {
+it('domain: webhook and dashboard latency, reminder outcomes, collections KPIs, volunteer and bulk-job outcomes, vote to task, vendor SLA breaches, grants, from the domain and planned metric names', () => {
   const d = byUid('commonhold-domain');
-  expect(titles(d)).toEqual(['Webhook processing latency', 'Webhooks by outcome', 'Webhook rejections', 'Dashboard query latency', 'Reminder deliveries', 'Reminder delivery failure ratio', 'Bulk job duration', 'Bulk job outcomes', 'Bulk job item outcomes']);
+  expect(titles(d)).toEqual(['Webhook processing latency', 'Webhooks by outcome', 'Webhook rejections', 'Dashboard query latency', 'Reminder deliveries', 'Reminder delivery failure ratio', 'Collection rate', 'Time to collect', 'Reconciliation mismatch rate', 'Shift signups', 'Shift reminder deliveries', 'Bulk job duration', 'Bulk job outcomes', 'Bulk job item outcomes', 'Vote to task latency', 'Vote to task within 5 minutes', 'Vendor SLA breaches', 'Grants dashboard query latency', 'Grant deliverable reminders']);
   const used = new Set(panelsOf(d).flatMap((p) => exprs(p).flatMap(metricNames)));
   for (const m of [...PLANNED_METRIC_LIST, ...DOMAIN_METRIC_LIST]) expect({ metric: m.name, drawn: plannedSeriesNames(m).some((n) => used.has(n)) }).toEqual({ metric: m.name, drawn: true });
 });

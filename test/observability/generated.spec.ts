@@ -6,9 +6,9 @@ import { DASHBOARDS_DIR, REPO_ROOT, RULES_FILE, generatedFiles } from '../../pac
 
 const files = generatedFiles();
 
-it('generates the PrometheusRule and the four dashboards', () => {
+it('generates the PrometheusRule and the five dashboards', () => {
   expect(Object.keys(files).sort()).toEqual(
-    [RULES_FILE, `${DASHBOARDS_DIR}/commonhold-domain.json`, `${DASHBOARDS_DIR}/commonhold-overview.json`, `${DASHBOARDS_DIR}/commonhold-security.json`, `${DASHBOARDS_DIR}/commonhold-slo.json`].sort(),
+    [RULES_FILE, `${DASHBOARDS_DIR}/commonhold-domain.json`, `${DASHBOARDS_DIR}/commonhold-kpis.json`, `${DASHBOARDS_DIR}/commonhold-overview.json`, `${DASHBOARDS_DIR}/commonhold-security.json`, `${DASHBOARDS_DIR}/commonhold-slo.json`].sort(),
   );
 });
 

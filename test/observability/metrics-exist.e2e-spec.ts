@@ -54,6 +54,12 @@ beforeAll(async () => {
     expect(me.errors).toBeUndefined();
     const buildings = await as(`{ buildings(first: 1) { edges { node { id } } } }`); // collections
     expect(buildings.errors).toBeUndefined();
+    const vendors = await as(`{ vendors(first: 1) { edges { node { id } } } }`); // vendors
+    expect(vendors.errors).toBeUndefined();
+    const votes = await as(`{ votes(first: 1) { edges { node { id } } } }`); // voting
+    expect(votes.errors).toBeUndefined();
+    const grants = await as(`{ grantsDashboard { awardConversionRate pipeline { status } } }`); // grants (and its dashboard histogram)
+    expect(grants.errors).toBeUndefined();
   }
   // bulk-ops: a common-expense issue over a one-apartment building, run to completion (its SLI
   // series, and the bulk job duration and outcome metrics).

@@ -22,6 +22,12 @@ export interface ConsumerDefinition {
   group: string;
   topics: string[];
   handlers: Record<string, EventHandler>;
+  /**
+   * Events (valid, of a handled type) for which this answers false are acknowledged at once, without
+   * a transaction or an inbox row (outcome `skipped`). Only for events the handler would ignore
+   * anyway: skipping has no effect, so a redelivered one is skipped again.
+   */
+  when?: (event: ReceivedEvent) => boolean;
 }
 
 export interface ConsumerDeps {
@@ -90,6 +96,10 @@ export async function startConsumer(def: ConsumerDefinition, deps: ConsumerDeps)
         return deadLetter(msg, err, 1);
       }
       throw err;
+    }
+    if (def.when && !def.when(event)) {
+      deps.metrics?.eventsConsumed.inc({ topic: msg.topic, group: def.group, outcome: 'skipped' });
+      return;
     }
     const handler = def.handlers[event.type]!;
     const parent = propagation.extract(context.active(), event.traceparent ? { traceparent: event.traceparent } : {});

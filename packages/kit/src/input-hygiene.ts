@@ -3,8 +3,8 @@ import { GraphQLError, visit, type ASTNode, type DocumentNode } from 'graphql';
 
 /** Longest string any input field takes, unless exempt: a backstop under each module's own limits. */
 export const MAX_TEXT_LENGTH = 10_000;
-/** Fields that carry a whole file as text (bounded by the 1 MB body limit instead). */
-export const LARGE_TEXT_FIELDS = new Set(['csv']);
+/** Fields that carry a whole file as text (bounded by the 1 MB body limit instead): CSV imports, vendors' base64 documents. */
+export const LARGE_TEXT_FIELDS = new Set(['csv', 'contentBase64']);
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -23,7 +23,7 @@ function* strings(value: unknown, path: string): Generator<[string, string]> {
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, path ? `${path}.${k}` : k);
 }
 
-function* literalStrings(doc: DocumentNode): Generator<[string, string]> {
+function literalStrings(doc: DocumentNode): [string, string][] {
   const found: [string, string][] = [];
   const names: string[] = [];
   visit(doc, {
@@ -31,7 +31,34 @@ function* literalStrings(doc: DocumentNode): Generator<[string, string]> {
     ObjectField: { enter: (n) => void names.push(n.name.value), leave: () => void names.pop() },
     StringValue: (n: ASTNode & { value: string }) => void found.push([names.join('.') || 'query', n.value]),
   });
-  yield* found;
+  return found;
+}
+
+/** A literal's problem: the field it sits in and why; `null` for a document whose literals are all fine. */
+type LiteralVerdict = { field: string; problem: string } | null;
+
+/**
+ * The literals of a parsed document never change, and Apollo Server hands the same DocumentNode
+ * to every request with the same query text (its document cache), so each document's literals are
+ * checked once: the verdict is kept per document object (weakly: it goes when the document does).
+ * Variables differ per request and are checked every time.
+ */
+const literalVerdicts = new WeakMap<DocumentNode, LiteralVerdict>();
+
+/** The first literal string in `doc` that cannot be stored as text, or null (cached per document). */
+export function literalProblem(doc: DocumentNode): LiteralVerdict {
+  const cached = literalVerdicts.get(doc);
+  if (cached !== undefined) return cached;
+  let verdict: LiteralVerdict = null;
+  for (const [field, value] of literalStrings(doc)) {
+    const problem = textProblem(field, value);
+    if (problem) {
+      verdict = { field, problem };
+      break;
+    }
+  }
+  literalVerdicts.set(doc, verdict);
+  return verdict;
 }
 
 const bad = (field: string, message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field, http: { status: 400 } } });
@@ -40,7 +67,8 @@ const bad = (field: string, message: string) => new GraphQLError(message, { exte
  * Input text PostgreSQL and clients can hold: NUL bytes, lone surrogates and oversize strings in
  * variables or literals are BAD_USER_INPUT naming the field (PostgreSQL would otherwise fail the
  * statement: INTERNAL). In production, "Did you mean …?" hints (enum values, arguments, types)
- * are removed from messages, like graphql-armor removes field suggestions.
+ * are removed from messages, like graphql-armor removes field suggestions. Variables are checked
+ * on every request; a document's literals once per parsed document (literalProblem).
  */
 export function inputHygienePlugin<C extends object>(production: boolean): ApolloServerPlugin<C> {
   return {
@@ -51,10 +79,8 @@ export function inputHygienePlugin<C extends object>(production: boolean): Apoll
             const problem = textProblem(field, value);
             if (problem) throw bad(field, problem);
           }
-          for (const [field, value] of literalStrings(document)) {
-            const problem = textProblem(field, value);
-            if (problem) throw bad(field, problem);
-          }
+          const literal = literalProblem(document);
+          if (literal) throw bad(literal.field, literal.problem);
         },
         async willSendResponse({ response }) {
           if (!production || response.body.kind !== 'single' || !response.body.singleResult.errors) return;

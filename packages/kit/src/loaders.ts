@@ -21,6 +21,19 @@ export function byIdLoader<T extends { id: string }>(ctx: RequestContext, name: 
 }
 
 /**
+ * The rows found for `ids` by a single-row finder, run in the caller's one transaction (for
+ * `byIdLoader` where the store has no many-rows query): the queries share one connection.
+ */
+export async function manyOf<T>(ids: readonly string[], findOne: (id: string) => Promise<T | null | undefined>): Promise<T[]> {
+  const rows: T[] = [];
+  for (const id of ids) {
+    const r = await findOne(id);
+    if (r) rows.push(r);
+  }
+  return rows;
+}
+
+/**
  * One DataLoader per request and name, loading the rows that belong to each uuid key (e.g. the
  * consents of each contact), in the order `load` returns them. Non-UUID keys get an empty list.
  */

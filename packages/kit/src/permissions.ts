@@ -52,6 +52,7 @@ export const ROLE_GRANTS: Record<Role, { description: string; grants: readonly G
       'public-links:write',
       'collections:read', 'ledger:write', 'bank-statements:read',
       'bulk-jobs:read', 'bulk-jobs:write', 'bulk-jobs:execute', 'bulk-templates:write',
+      'grants:read', 'disbursements:pay',
     ],
   },
   fundraiser: {
@@ -66,17 +67,31 @@ export const ROLE_GRANTS: Record<Role, { description: string; grants: readonly G
       'public-links:write',
     ],
   },
-  volunteer_coordinator: { description: 'Volunteers: registers contacts as volunteers and reads who they are.', grants: ['contacts:read', 'volunteers:read', 'volunteers:write', 'public-links:write'] },
-  grants_manager: { description: 'Funders and grant pipeline; reads contacts and giving.', grants: ['contacts:read', 'gifts:read', 'opportunities:read', 'opportunities:write', 'campaigns:read', 'dashboard:read', 'public-links:write'] },
+  volunteer_coordinator: {
+    description: 'Volunteers: registers contacts as volunteers, runs jobs and shifts, signups, attendance and hours, and sends sign-up links.',
+    grants: ['contacts:read', 'volunteers:read', 'volunteers:write', 'shifts:write', 'hours:write', 'public-links:write'],
+  },
+  grants_manager: {
+    description: 'Funders and grant pipeline: applications, awards, requirements, disbursement schedules and their approval; reads contacts and giving.',
+    grants: ['contacts:read', 'gifts:read', 'opportunities:read', 'opportunities:write', 'campaigns:read', 'dashboard:read', 'public-links:write',
+      'grants:read', 'grants:write', 'grants:award', 'disbursements:approve'],
+  },
   // The building-keyed roles carry a narrow scope; their permissions arrive with the subgraphs
   // that own buildings, apartments and work orders. Until then they are refused everywhere.
   building_manager: {
-    description: 'A building office, scoped to its buildings: buildings and apartments, the ledger, dunning policies, public links.',
+    description: 'A building office, scoped to its buildings: buildings and apartments, the ledger, dunning policies, public links, vendors serving them, work orders and tenders, votes and their automation rules.',
     grants: ['collections:read', 'buildings:write', 'ledger:write', 'bank-statements:read', 'dunning:configure', 'public-links:write',
-      'bulk-jobs:read', 'bulk-jobs:write', 'bulk-jobs:execute', 'bulk-templates:write'],
+      'bulk-jobs:read', 'bulk-jobs:write', 'bulk-jobs:execute', 'bulk-templates:write',
+      'vendors:read', 'vendors:write', 'work-orders:read', 'work-orders:write', 'work-orders:verify', 'work-order-links:write',
+      'tenders:read', 'tenders:write', 'tenders:award', 'tender-offers:read',
+      'votes:read', 'votes:write', 'automation-rules:read', 'automation-rules:write'],
   },
-  owner: { description: 'A resident, scoped to their apartment: reads its statement, balance and promises.', grants: ['collections:read'] },
-  vendor: { description: 'A contractor, scoped to its own vendor record and work orders.', grants: [] },
+  owner: { description: 'A resident, scoped to their apartment: reads its statement, balance and promises; reads its building\'s votes and votes for its apartment.', grants: ['collections:read', 'votes:read', 'votes:cast'] },
+  // The vendor portal (ENABLE_VENDOR_PORTAL): row-level security narrows every read and write to the vendor in the token's scope.
+  vendor: {
+    description: 'A contractor, scoped to its own vendor: its profile and KPIs, its work orders (accept, decline, progress, proof) and the tenders it is invited to (offers).',
+    grants: ['vendors:read', 'work-orders:read', 'work-orders:respond', 'work-orders:progress', 'tenders:read', 'tender-offers:write'],
+  },
 };
 
 export const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);

@@ -22,7 +22,9 @@ export const SERVICE_REGISTRY = [
     "port": 4030,
     "featureFlag": "ENABLE_BULK_OPS",
     "database": true,
-    "passthroughRoutes": [],
+    "passthroughRoutes": [
+      "/bulk-exports"
+    ],
     "slo": {
       "availabilityObjective": 0.995,
       "latencyObjective": 0.99,
@@ -35,7 +37,9 @@ export const SERVICE_REGISTRY = [
     "port": 4020,
     "featureFlag": "ENABLE_COLLECTIONS_OS",
     "database": true,
-    "passthroughRoutes": [],
+    "passthroughRoutes": [
+      "/notifications"
+    ],
     "slo": {
       "availabilityObjective": 0.995,
       "latencyObjective": 0.99,
@@ -59,6 +63,19 @@ export const SERVICE_REGISTRY = [
     }
   },
   {
+    "name": "grants",
+    "kind": "subgraph",
+    "port": 4070,
+    "featureFlag": "ENABLE_GRANTS",
+    "database": true,
+    "passthroughRoutes": [],
+    "slo": {
+      "availabilityObjective": 0.995,
+      "latencyObjective": 0.99,
+      "latencyBudgetSeconds": 0.25
+    }
+  },
+  {
     "name": "identity",
     "kind": "subgraph",
     "port": 4001,
@@ -75,12 +92,44 @@ export const SERVICE_REGISTRY = [
     }
   },
   {
+    "name": "vendors",
+    "kind": "subgraph",
+    "port": 4050,
+    "featureFlag": "ENABLE_VENDORS",
+    "database": true,
+    "passthroughRoutes": [
+      "/work-order-links"
+    ],
+    "slo": {
+      "availabilityObjective": 0.995,
+      "latencyObjective": 0.99,
+      "latencyBudgetSeconds": 0.25
+    }
+  },
+  {
     "name": "volunteers",
     "kind": "subgraph",
     "port": 4060,
     "featureFlag": "ENABLE_VOLUNTEERS",
     "database": true,
-    "passthroughRoutes": [],
+    "passthroughRoutes": [
+      "/volunteer-signups"
+    ],
+    "slo": {
+      "availabilityObjective": 0.995,
+      "latencyObjective": 0.99,
+      "latencyBudgetSeconds": 0.25
+    }
+  },
+  {
+    "name": "voting",
+    "kind": "subgraph",
+    "port": 4040,
+    "featureFlag": "ENABLE_VOTING",
+    "database": true,
+    "passthroughRoutes": [
+      "/ballot-links"
+    ],
     "slo": {
       "availabilityObjective": 0.995,
       "latencyObjective": 0.99,
@@ -93,4 +142,4 @@ export type RegisteredService = (typeof SERVICE_REGISTRY)[number];
 export type ServiceName = RegisteredService['name'];
 
 /** One kill switch per subgraph (ARCHITECTURE §6): a disabled subgraph answers FEATURE_DISABLED. */
-export const SERVICE_FEATURE_FLAGS = ["ENABLE_BULK_OPS","ENABLE_COLLECTIONS_OS","ENABLE_FUNDRAISING","ENABLE_IDENTITY","ENABLE_VOLUNTEERS"] as const;
+export const SERVICE_FEATURE_FLAGS = ["ENABLE_BULK_OPS","ENABLE_COLLECTIONS_OS","ENABLE_FUNDRAISING","ENABLE_GRANTS","ENABLE_IDENTITY","ENABLE_VENDORS","ENABLE_VOLUNTEERS","ENABLE_VOTING"] as const;

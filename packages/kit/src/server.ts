@@ -42,6 +42,12 @@ import type { Subscription, Transport } from './transport/transport';
 /** Everything a resolver may touch: who is calling, and a tenant-scoped transaction. */
 export interface RequestContext {
   principal: Principal;
+  /**
+   * The caller's own `Authorization` header, as verified: only for a use case that must act at
+   * another service as the same caller, under that service's own checks (vendors asks identity to
+   * mint a work-order link with the manager's rights, never with more).
+   */
+  authorization: string;
   requestId: string;
   log: Logger;
   /** Runs `fn` in a transaction with `app.tenant_id` set to the caller's tenant (RLS). */
@@ -281,6 +287,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
         const who = { tenantId: principal.tenantId, scope: accessScope(principal.scope) };
         return {
           principal,
+          authorization: req.headers.authorization ?? '',
           requestId,
           log: log.child({ requestId, tenantId: principal.tenantId }),
           tx: (fn) => withTenant(ds, who, fn),
@@ -310,7 +317,8 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
       await drain.drain(); // /ready 503, grace period, in-flight requests finish, keep-alive sockets close
       await apollo.stop();
       if (routeCleanup) await routeCleanup();
-      for (const s of subscriptions) await s.stop();
+      // Together: each Kafka consumer may wait out its fetch long-poll (up to maxWaitTime) before it leaves.
+      await Promise.all(subscriptions.map((s) => s.stop()));
       await relay.stop(); // publishes what is already committed
       await ds.destroy();
       log.info(`${def.name} stopped`);

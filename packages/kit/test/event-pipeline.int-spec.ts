@@ -124,6 +124,35 @@ describe.each(factories)('event pipeline over the %s transport', (_name, make) =
     expect((await effects('tenant-a')).map((r: { n: number }) => r.n)).not.toContain(2);
   });
 
+  it('skips events a consumer filters out with `when`: no handler call, no inbox row, no transaction', async () => {
+    const seen: number[] = [];
+    const filtered = await startConsumer(
+      {
+        group: 'test.filtered',
+        topics: ['test.thing'],
+        when: (event) => (event.data as { n: number }).n % 2 === 0,
+        handlers: {
+          [TYPE]: async ({ event }) => {
+            seen.push((event.data as { n: number }).n);
+          },
+        },
+      },
+      { ds: ds.current, transport, registry, log, maxAttempts: 3, backoffMs: 10 },
+    );
+    try {
+      for (const n of [40, 41, 42, 43]) await emit('tenant-w', { n });
+      // The main consumer takes every one; the filtered one must have had its chance at all four by then.
+      await eventually(async () => (await effects('tenant-w')).length === 4);
+      await eventually(async () => seen.length === 2);
+      await new Promise((r) => setTimeout(r, 500)); // an odd one handled after all would show now
+      const inbox = await withTenant(ds.current, 'tenant-w', (m) => m.query(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'test.filtered'`));
+      expect(seen.sort()).toEqual([40, 42]);
+      expect(inbox[0].n).toBe(2);
+    } finally {
+      await filtered.stop();
+    }
+  });
+
   it('changes nothing when an event is delivered again', async () => {
     const eventId = randomUUID();
     const message = toTransportMessage({ eventId, tenantId: 'tenant-r', topic: 'test.thing', key: 'r', type: TYPE, source: 'test', subject: 'r', data: { n: 10 }, time: new Date().toISOString() });

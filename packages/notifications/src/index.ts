@@ -8,6 +8,7 @@ export * from './retry-classification';
 export * from './templates/template';
 export * from './email/smtp-email';
 export * from './email/dsn';
+export * from './email/dsn-webhook';
 export * from './sms/sms-provider';
 export * from './sms/twilio';
 export * from './letter/pdf-letter';

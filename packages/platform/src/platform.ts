@@ -100,6 +100,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   );
 
   const services: Record<string, RunningService> = {};
+  // identity's own URL, once it is up: services that receive signed public links verify and redeem them there.
+  let identityUrl: string | undefined;
   try {
     for (const [i, { def, schema, port }] of chosen.entries()) {
       const config = loadConfig(schema, {
@@ -109,7 +111,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         DATABASE_URL: provisioned[i]!.appUrl,
         JWKS_FILE: opts.jwksFile,
         ...(opts.kafkaBrokers ? { KAFKA_BROKERS: opts.kafkaBrokers } : {}),
+        ...(identityUrl ? { IDENTITY_URL: identityUrl } : {}),
         // identity sits behind the gateway's passthrough on loopback: it believes that one hop's X-Forwarded-For.
+        // Services redeeming signed public links (voting's ballot links) call identity once it is up.
+        ...(services.identity ? { IDENTITY_URL: services.identity.url.replace(/\/graphql$/, '') } : {}),
         ...(def.name === 'identity' ? { TRUST_PROXY: 'loopback', ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl, REDIS_KEY_PREFIX: `${opts.rateLimit?.keyPrefix ?? 'commonhold'}:identity` } : {}) } : {}),
         ...opts.env,
         ...opts.serviceEnv?.[def.name],
@@ -117,7 +122,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       const transport = shared ?? createTransport({ kafkaBrokers: opts.kafkaBrokers, topicPrefix: opts.kafkaTopicPrefix, clientId: def.name, log });
       if (!shared) transports.push(transport);
       services[def.name] = await startService(def, { config, transport, registry, verifyToken, log: createLogger(def.name, config.LOG_LEVEL), host: '127.0.0.1' });
-      if (def.name === 'identity') verifier = createTokenVerifier({ ...verifierOpts, jwksUrl: `http://127.0.0.1:${services[def.name]!.port}/.well-known/jwks.json` });
+      if (def.name === 'identity') {
+        identityUrl = `http://127.0.0.1:${services[def.name]!.port}`;
+        verifier = createTokenVerifier({ ...verifierOpts, jwksUrl: `${identityUrl}/.well-known/jwks.json` });
+      }
     }
     const gateway = await startGateway({
       port: opts.gatewayPort ?? 4000,

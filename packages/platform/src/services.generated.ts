@@ -5,14 +5,20 @@ import type { ServiceDefinition } from '@commonhold/kit';
 import { bulkOpsConfigSchema, bulkOpsService } from '../../../services/bulk-ops/src';
 import { collectionsConfigSchema, collectionsService } from '../../../services/collections/src';
 import { fundraisingConfigSchema, fundraisingService } from '../../../services/fundraising/src';
+import { grantsConfigSchema, grantsService } from '../../../services/grants/src';
 import { identityConfigSchema, identityService } from '../../../services/identity/src';
+import { vendorsConfigSchema, vendorsService } from '../../../services/vendors/src';
 import { volunteersConfigSchema, volunteersService } from '../../../services/volunteers/src';
+import { votingConfigSchema, votingService } from '../../../services/voting/src';
 
 /** Every subgraph the platform runs, with its config schema and default port. */
 export const SERVICES: { def: ServiceDefinition; schema: z.ZodType<any>; port: number }[] = [
   { def: bulkOpsService, schema: bulkOpsConfigSchema, port: 4030 },
   { def: collectionsService, schema: collectionsConfigSchema, port: 4020 },
   { def: fundraisingService, schema: fundraisingConfigSchema, port: 4010 },
+  { def: grantsService, schema: grantsConfigSchema, port: 4070 },
   { def: identityService, schema: identityConfigSchema, port: 4001 },
+  { def: vendorsService, schema: vendorsConfigSchema, port: 4050 },
   { def: volunteersService, schema: volunteersConfigSchema, port: 4060 },
+  { def: votingService, schema: votingConfigSchema, port: 4040 },
 ];

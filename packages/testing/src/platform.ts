@@ -28,6 +28,8 @@ export async function startTestPlatform(opts: {
   serviceEnv?: PlatformOptions['serviceEnv'];
   /** Token checks of the gateway and subgraphs (JWKS cache and cooldown, maximum lifetime). */
   tokens?: PlatformOptions['tokens'];
+  /** The gateway's port (default: a free one), for specs whose providers call back a public URL given before start. */
+  gatewayPort?: number;
 }): Promise<TestPlatform> {
   const keys = await testKeys();
   const prefix = uniquePrefix();
@@ -41,7 +43,7 @@ export async function startTestPlatform(opts: {
     kafkaTopicPrefix: `${prefix}.`,
     redisUrl: process.env.REDIS_URL,
     basePort: 0,
-    gatewayPort: 0,
+    gatewayPort: opts.gatewayPort ?? 0,
     nodeEnv: 'test',
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     // A key-encryption key per platform, so specs that run NODE_ENV=production start as production does.

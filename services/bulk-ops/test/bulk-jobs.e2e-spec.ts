@@ -2,6 +2,8 @@
 // collections beside bulk-ops (ARCHITECTURE §9 story 3, NC-301..306): dry run → execute as commands →
 // charges in collections' ledger → failed items retried alone → no duplicates; stale and expired
 // previews refused; audit with trace ids; building scope and tenants.
+import { randomUUID } from 'node:crypto';
+import { newEvent, publishEvents, withTenant } from '@commonhold/kit';
 import { eventually } from '@commonhold/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
 import {
@@ -79,6 +81,39 @@ describe('a common-expense issue', () => {
       const again = await dryRunPreviewBalances(tenant, buildingId);
       return again.join() === [20_00, 30_00, 50_01].join();
     });
+  });
+
+  it('sends one v2 command per chunk; a v1 command (sent before v2) is still answered in v1, and its replayed items post nothing twice', async () => {
+    const tenant = tenantName('acme');
+    const acme = platform.as(tenant);
+    const { buildingId } = await givenBuilding(platform, tenant, acme, [600, 400]);
+    const preview = await dryRunJob(acme, buildingId, 10_00);
+    await ok(acme, EXECUTE, { input: { id: preview.id, previewHash: preview.previewHash, idempotencyKey: idempotencyKey() } });
+    const done = await finished(acme, preview.id);
+    expect(done.status).toBe('COMPLETED');
+    const inbox = (type: string) =>
+      tenantRows(platform, 'bulk-ops', tenant, `SELECT event_id FROM inbox WHERE consumer = 'bulk-ops.charge-results' AND tenant_id = $1 AND type = $2`, [tenant, type]);
+    expect(await inbox('commonhold.collections.charge-command.completed.v2')).toHaveLength(1); // 2 items: one chunk
+    const items = done.items.edges.map((e: any) => e.node);
+
+    // The same items as a v1 command, as a bulk-ops from before v2 left it in flight.
+    const bulkOps = platform.services['bulk-ops']!.runtime;
+    const commandId = randomUUID();
+    await withTenant(bulkOps.ds, tenant, (m) =>
+      publishEvents(m, bulkOps.registry, tenant, [
+        newEvent('commonhold.bulk-ops.charge-command.requested.v1', commandId, {
+          commandId, jobId: preview.id, buildingId, chargeType: 'common_expense', currency: 'GBP', bookedOn: null, dueOn: null, description: null,
+          items: items.map((it: any) => ({ itemId: it.id, apartmentId: it.apartmentId, amountMinor: it.charge.amountMinor })),
+        }, preview.id),
+      ]),
+    );
+    await eventually(async () => (await inbox('commonhold.collections.charge-command.completed.v1')).length === 1);
+    // Answered with the entries already posted: no charge twice, the job and its items unchanged.
+    expect((await ledgerCharges(tenant, buildingId)).map((c) => c.amount).sort()).toEqual([400, 600]);
+    const again = (await ok(acme, JOB, { id: preview.id })).bulkJob;
+    expect(again.status).toBe('COMPLETED');
+    expect(again.progress).toEqual(done.progress);
+    expect(again.items.edges.map((e: any) => [e.node.id, e.node.ledgerEntryId, e.node.attempts])).toEqual(items.map((it: any) => [it.id, it.ledgerEntryId, 1]));
   });
 
   it('refuses to execute without a dry run, with a stale preview or an expired one, and posts nothing then', async () => {

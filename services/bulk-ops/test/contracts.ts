@@ -22,5 +22,9 @@ export const contracts: ServiceContracts = {
     dryRunBulkJob: async (ctx, key) => ({ id: await draftJob(ctx), idempotencyKey: key }),
     cancelBulkJob: async (ctx, key) => ({ id: await draftJob(ctx), idempotencyKey: key }),
   },
-  notReplayed: { executeBulkJob: LIVE, retryBulkJob: LIVE },
+  notReplayed: {
+    executeBulkJob: LIVE,
+    retryBulkJob: LIVE,
+    exportBulkData: 'its answer carries a download link re-signed on every read (a short TTL from now), so a replay answers the same export with a fresher link; replay without a second export, audit or file is proven in services/bulk-ops/test/bulk-exports.e2e-spec.ts',
+  },
 };

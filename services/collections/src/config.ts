@@ -22,5 +22,9 @@ export const collectionsConfigSchema = baseConfigSchema.extend({
   DUNNING_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** How often the worker polls its queues. */
   DUNNING_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  /** Shared secret of the signed bounce (DSN) route `POST /notifications/email/dsn`; unset: the route answers 404. */
+  EMAIL_DSN_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** How often the KPI pass exports collection rate, time to collect and reconciliation mismatches (ms; 0: never). */
+  COLLECTIONS_KPI_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
 });
 export type CollectionsConfig = z.infer<typeof collectionsConfigSchema>;

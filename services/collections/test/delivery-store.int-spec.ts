@@ -3,7 +3,7 @@
 import { withTenant } from '@commonhold/kit';
 import { describeDeliveryStoreContract } from '@commonhold/notifications/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
-import { PgDeliveryStore } from '../src/modules/runs/delivery.store';
+import { PgDeliveryStore } from '@commonhold/notifications/pg';
 
 let platform: TestPlatform;
 beforeAll(async () => {

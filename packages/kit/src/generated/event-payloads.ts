@@ -25,6 +25,69 @@ export interface BulkOpsChargeCommandRequestedV1 {
 }
 
 /**
+ * A command from a bulk job asking collections to post charges: a chunk of at most 2,000 items of one job and one building (v1 carried at most 100; collections still answers v1 commands, with v1 answers), each with the bulk job item id that collections uses as the posting's idempotency key (a redelivered or retried item posts nothing twice). Answered by commonhold.collections.charge-command.completed.v2 carrying the command id. Subject: the command id; key: the job id.
+ */
+export interface BulkOpsChargeCommandRequestedV2 {
+  commandId: string;
+  jobId: string;
+  buildingId: string;
+  chargeType: 'common_expense';
+  currency: string;
+  bookedOn: string | null;
+  dueOn: string | null;
+  description: string | null;
+  /**
+   * @minItems 1
+   * @maxItems 2000
+   */
+  items: {
+    itemId: string;
+    apartmentId: string;
+    amountMinor: number;
+  }[];
+}
+
+/**
+ * A command from a bulk job asking collections to send payment reminders through its notifications: a chunk of at most 100 items of one job, each with the bulk job item id; collections sends each under the delivery idempotency key bulk-reminder/<jobId>/<itemId> (a redelivered or retried item is never sent twice) on the owner's preferred channel when the owner consented to it. Answered by commonhold.collections.reminder-command.completed.v1 carrying the command id. Subject: the command id; key: the job id.
+ */
+export interface BulkOpsReminderCommandRequestedV1 {
+  commandId: string;
+  jobId: string;
+  template: string;
+  message: string | null;
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  items: {
+    itemId: string;
+    apartmentId: string;
+  }[];
+}
+
+/**
+ * Who a reminder to an apartment would reach changed (an owner added, updated or erased): the first owner on record (by when they were added, erased owners skipped) with their preferred channel, consent per channel and which contact details are present — no personal data (no name, address or number). owner is null when the apartment has no owner. Subject: the apartment id; key: the building id.
+ */
+export interface CollectionsApartmentContactChangedV1 {
+  apartmentId: string;
+  buildingId: string;
+  owner: null | {
+    partyId: string;
+    preferredChannel: 'email' | 'sms' | 'letter';
+    consent: {
+      email: boolean;
+      sms: boolean;
+      letter: boolean;
+    };
+    reachable: {
+      email: boolean;
+      sms: boolean;
+      letter: boolean;
+    };
+  };
+}
+
+/**
  * An apartment was created in a building (shares are null until the building's share table is set). Subject: the apartment id; key: the building id, so a building's apartments keep their order.
  */
 export interface CollectionsApartmentCreatedV1 {
@@ -124,6 +187,30 @@ export interface CollectionsChargeCommandCompletedV1 {
 }
 
 /**
+ * collections' answer to a commonhold.bulk-ops.charge-command.requested.v2 (up to 2,000 items): one result per item, posted (with the ledger entry id) or failed (with a typed error and whether a retry may succeed). Subject: the command id; key: the job id.
+ */
+export interface CollectionsChargeCommandCompletedV2 {
+  commandId: string;
+  jobId: string;
+  /**
+   * @minItems 1
+   * @maxItems 2000
+   */
+  results: {
+    itemId: string;
+    apartmentId: string;
+    status: 'posted' | 'failed';
+    entryId: string | null;
+    error: null | {
+      code: string;
+      message: string;
+      field: string | null;
+      retryable: boolean;
+    };
+  }[];
+}
+
+/**
  * An entry was appended to an apartment's receivables ledger (charge, payment, adjustment or reversal). Amounts are signed minor units: debits positive, credits negative. Subject: the entry id; key: the apartment id, so an apartment's entries keep their order.
  */
 export interface CollectionsLedgerEntryPostedV1 {
@@ -198,6 +285,40 @@ export interface CollectionsPromiseToPayMadeV1 {
     dueOn: string;
     amountMinor: number;
   }[];
+}
+
+/**
+ * collections' answer to a commonhold.bulk-ops.reminder-command.requested.v1: one result per item, sent (with the channel and the delivery's idempotency key) or failed (with a typed error such as NO_CONSENT, NO_ADDRESS, NO_OWNER, NOT_FOUND, DELIVERY_DEFERRED, DELIVERY_FAILED, and whether a retry may succeed). Subject: the command id; key: the job id.
+ */
+export interface CollectionsReminderCommandCompletedV1 {
+  commandId: string;
+  jobId: string;
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  results: {
+    itemId: string;
+    apartmentId: string;
+    status: 'sent' | 'failed';
+    channel: 'email' | 'sms' | 'letter' | null;
+    deliveryKey: string | null;
+    error: null | {
+      code: string;
+      message: string;
+      field: string | null;
+      retryable: boolean;
+    };
+  }[];
+}
+
+/**
+ * fundraising's answer to a commonhold.volunteers.contact-match.requested.v1: the contact the person was matched to (matched) or the contact created for them (created). Subject: the contact id; key: the request id.
+ */
+export interface FundraisingContactMatchCompletedV1 {
+  requestId: string;
+  contactId: string;
+  outcome: 'matched' | 'created';
 }
 
 /**
@@ -346,9 +467,69 @@ export interface FundraisingRecurringAgreementChangedV1 {
   nextExpectedDate: string | null;
 }
 
+/**
+ * A grant disbursement was marked Paid. fundraising records exactly one gift from the funder (funderContactId) for amountMinor/currency, allocated to the grant's fund and linked to the grant opportunity; the disbursement id is its idempotency key, so a redelivered event adds nothing. Subject: the disbursement id; key: the grant (request) id.
+ */
+export interface GrantsDisbursementPaidV1 {
+  disbursementId: string;
+  requestId: string;
+  funderContactId: string;
+  opportunityId: string | null;
+  fundCode: string | null;
+  amountMinor: number;
+  currency: string;
+  paidOn: string;
+}
+
+/**
+ * A work order was created in vendors, by hand or for a commonhold.voting.work-order.requested.v1 (then requestId carries that request's id, else null). Voting links the work order to the vote and rule that asked for it. Subject: the work order id; key: the building id.
+ */
+export interface VendorsWorkOrderCreatedV1 {
+  workOrderId: string;
+  requestId: string | null;
+  buildingId: string;
+  category: string;
+  status: 'requested' | 'offered' | 'accepted' | 'declined' | 'in_progress' | 'completed' | 'verified' | 'closed' | 'cancelled';
+  createdAt: string;
+}
+
+/**
+ * A command from a public shift signup asking fundraising to match the person to a contact with its duplicate rules, or create one. fundraising uses requestId as its idempotency key (one contact per request, however often delivered). Answered by commonhold.fundraising.contact-match.completed.v1 carrying the requestId. Personal data: erased with the signup. Subject: the request id; key: the request id.
+ */
+export interface VolunteersContactMatchRequestedV1 {
+  requestId: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  phone: string | null;
+  postcode: string | null;
+  requestedAt: string;
+}
+
+/**
+ * A command from an automation rule of an approved vote asking vendors for a work order (category = the trade wanted, with budget and SLA defaults). requestId is derived from the vote and rule, and vendors uses it as its idempotency key: a redelivered or repeated request creates one work order. Answered by commonhold.vendors.work-order.created.v1 carrying the requestId. Subject: the request id; key: the building id.
+ */
+export interface VotingWorkOrderRequestedV1 {
+  requestId: string;
+  voteId: string;
+  ruleId: string;
+  buildingId: string;
+  category: string;
+  title: string;
+  description: string | null;
+  budgetMinor: number | null;
+  currency: string;
+  responseHours: number | null;
+  completionDays: number | null;
+  requestedAt: string;
+}
+
 /** Every event type and its payload (`data`). */
 export interface EventPayloads {
   'commonhold.bulk-ops.charge-command.requested.v1': BulkOpsChargeCommandRequestedV1;
+  'commonhold.bulk-ops.charge-command.requested.v2': BulkOpsChargeCommandRequestedV2;
+  'commonhold.bulk-ops.reminder-command.requested.v1': BulkOpsReminderCommandRequestedV1;
+  'commonhold.collections.apartment-contact.changed.v1': CollectionsApartmentContactChangedV1;
   'commonhold.collections.apartment.created.v1': CollectionsApartmentCreatedV1;
   'commonhold.collections.apartment.deleted.v1': CollectionsApartmentDeletedV1;
   'commonhold.collections.apartment.updated.v1': CollectionsApartmentUpdatedV1;
@@ -356,10 +537,13 @@ export interface EventPayloads {
   'commonhold.collections.building.deleted.v1': CollectionsBuildingDeletedV1;
   'commonhold.collections.building.updated.v1': CollectionsBuildingUpdatedV1;
   'commonhold.collections.charge-command.completed.v1': CollectionsChargeCommandCompletedV1;
+  'commonhold.collections.charge-command.completed.v2': CollectionsChargeCommandCompletedV2;
   'commonhold.collections.ledger-entry.posted.v1': CollectionsLedgerEntryPostedV1;
   'commonhold.collections.promise-to-pay.broken.v1': CollectionsPromiseToPayBrokenV1;
   'commonhold.collections.promise-to-pay.kept.v1': CollectionsPromiseToPayKeptV1;
   'commonhold.collections.promise-to-pay.made.v1': CollectionsPromiseToPayMadeV1;
+  'commonhold.collections.reminder-command.completed.v1': CollectionsReminderCommandCompletedV1;
+  'commonhold.fundraising.contact-match.completed.v1': FundraisingContactMatchCompletedV1;
   'commonhold.fundraising.contact.created.v1': FundraisingContactCreatedV1;
   'commonhold.fundraising.contact.erased.v1': FundraisingContactErasedV1;
   'commonhold.fundraising.contact.merged.v1': FundraisingContactMergedV1;
@@ -369,6 +553,10 @@ export interface EventPayloads {
   'commonhold.fundraising.gift.recorded.v1': FundraisingGiftRecordedV1;
   'commonhold.fundraising.gift.refunded.v1': FundraisingGiftRefundedV1;
   'commonhold.fundraising.recurring-agreement.changed.v1': FundraisingRecurringAgreementChangedV1;
+  'commonhold.grants.disbursement.paid.v1': GrantsDisbursementPaidV1;
+  'commonhold.vendors.work-order.created.v1': VendorsWorkOrderCreatedV1;
+  'commonhold.volunteers.contact-match.requested.v1': VolunteersContactMatchRequestedV1;
+  'commonhold.voting.work-order.requested.v1': VotingWorkOrderRequestedV1;
 }
 
 export type EventType = keyof EventPayloads;

@@ -1,21 +1,21 @@
 import type { ConsumerDefinition, EventHandlerArgs, EventPayloads } from '@commonhold/kit';
-import { addToBalance, deleteApartment, deleteBuilding, upsertApartment, upsertBuilding } from './directory.store';
+import { addToBalance, deleteApartment, deleteBuilding, upsertApartment, upsertBuilding, upsertContact } from './directory.store';
 
 type P = EventPayloads;
 
 const building = ({ event, m }: EventHandlerArgs<P['commonhold.collections.building.created.v1']>) =>
   upsertBuilding(m, event.tenantId, { id: event.data.buildingId, name: event.data.name, currency: event.data.currency });
 const apartment = ({ event, m }: EventHandlerArgs<P['commonhold.collections.apartment.created.v1']>) =>
-  upsertApartment(m, event.tenantId, { id: event.data.apartmentId, buildingId: event.data.buildingId, unit: event.data.unit, ownershipShare: event.data.ownershipShare });
+  upsertApartment(m, event.tenantId, { id: event.data.apartmentId, buildingId: event.data.buildingId, unit: event.data.unit, floor: event.data.floor, ownershipShare: event.data.ownershipShare });
 
 /**
- * Keeps bulk-ops' directory from collections' events: buildings, apartments with their shares, and
- * balances. Events carry full state, so a created/updated event is an upsert; the kit's inbox makes
+ * Keeps bulk-ops' directory from collections' events: buildings, apartments with their floors and
+ * shares, who a reminder would reach, and balances. Events carry full state, so a created/updated event is an upsert; the kit's inbox makes
  * a redelivered ledger entry add nothing twice.
  */
 export const collectionsProjectionConsumer: ConsumerDefinition = {
   group: 'bulk-ops.projections',
-  topics: ['collections.building', 'collections.apartment', 'collections.ledger-entry'],
+  topics: ['collections.building', 'collections.apartment', 'collections.apartment-contact', 'collections.ledger-entry'],
   handlers: {
     'commonhold.collections.building.created.v1': building,
     'commonhold.collections.building.updated.v1': building,
@@ -23,6 +23,8 @@ export const collectionsProjectionConsumer: ConsumerDefinition = {
     'commonhold.collections.apartment.created.v1': apartment,
     'commonhold.collections.apartment.updated.v1': apartment,
     'commonhold.collections.apartment.deleted.v1': ({ event, m }: EventHandlerArgs<P['commonhold.collections.apartment.deleted.v1']>) => deleteApartment(m, event.tenantId, event.data.apartmentId),
+    'commonhold.collections.apartment-contact.changed.v1': ({ event, m }: EventHandlerArgs<P['commonhold.collections.apartment-contact.changed.v1']>) =>
+      upsertContact(m, event.tenantId, { apartmentId: event.data.apartmentId, buildingId: event.data.buildingId, owner: event.data.owner }),
     'commonhold.collections.ledger-entry.posted.v1': ({ event, m }: EventHandlerArgs<P['commonhold.collections.ledger-entry.posted.v1']>) =>
       addToBalance(m, event.tenantId, { apartmentId: event.data.apartmentId, buildingId: event.data.buildingId, currency: event.data.amount.currency, amountMinor: event.data.amount.amountMinor }),
   },

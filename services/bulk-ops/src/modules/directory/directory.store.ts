@@ -6,7 +6,18 @@ export interface DirectoryApartment {
   buildingId: string;
   unit: string;
   ownershipShare: number | null;
+  floor: number | null;
   balanceMinor: number;
+  /** Who a reminder would reach (null: no owner on record; undefined never happens — absent contact rows read as null). */
+  owner: ContactOwner | null;
+}
+
+/** The owner summary collections publishes (apartment-contact.changed): no personal data. */
+export interface ContactOwner {
+  partyId: string;
+  preferredChannel: 'email' | 'sms' | 'letter';
+  consent: { email: boolean; sms: boolean; letter: boolean };
+  reachable: { email: boolean; sms: boolean; letter: boolean };
 }
 
 /** Reads and writes of the projection; tenantId first, row-level security fences tenant and scope. */
@@ -23,11 +34,20 @@ export async function deleteBuilding(m: EntityManager, tenantId: string, id: str
   await m.query(`UPDATE directory_buildings SET deleted_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
 }
 
-export async function upsertApartment(m: EntityManager, tenantId: string, a: { id: string; buildingId: string; unit: string; ownershipShare: number | null }): Promise<void> {
+export async function upsertApartment(m: EntityManager, tenantId: string, a: { id: string; buildingId: string; unit: string; floor: number | null; ownershipShare: number | null }): Promise<void> {
   await m.query(
-    `INSERT INTO directory_apartments (id, tenant_id, building_id, unit, ownership_share) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (id) DO UPDATE SET building_id = EXCLUDED.building_id, unit = EXCLUDED.unit, ownership_share = EXCLUDED.ownership_share, deleted_at = NULL, updated_at = now()`,
-    [a.id, tenantId, a.buildingId, a.unit, a.ownershipShare],
+    `INSERT INTO directory_apartments (id, tenant_id, building_id, unit, floor, ownership_share) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id) DO UPDATE SET building_id = EXCLUDED.building_id, unit = EXCLUDED.unit, floor = EXCLUDED.floor, ownership_share = EXCLUDED.ownership_share, deleted_at = NULL, updated_at = now()`,
+    [a.id, tenantId, a.buildingId, a.unit, a.floor, a.ownershipShare],
+  );
+}
+
+/** Who a reminder to the apartment would reach, as collections last said (full state: an upsert). */
+export async function upsertContact(m: EntityManager, tenantId: string, c: { apartmentId: string; buildingId: string; owner: ContactOwner | null }): Promise<void> {
+  await m.query(
+    `INSERT INTO directory_contacts (apartment_id, tenant_id, building_id, owner) VALUES ($1, $2, $3, $4::jsonb)
+     ON CONFLICT (apartment_id) DO UPDATE SET building_id = EXCLUDED.building_id, owner = EXCLUDED.owner, updated_at = now()`,
+    [c.apartmentId, tenantId, c.buildingId, JSON.stringify(c.owner)],
   );
 }
 
@@ -50,13 +70,21 @@ export async function buildingFact(m: EntityManager, tenantId: string, id: strin
   return row ? { buildingId: row.id, name: row.name, currency: row.currency } : null;
 }
 
-/** The building's apartments (not deleted) with their ownership shares and balances. */
-export async function apartmentFacts(m: EntityManager, tenantId: string, buildingId: string): Promise<DirectoryApartment[]> {
-  const rows: { id: string; building_id: string; unit: string; ownership_share: number | null; balance_minor: string | null }[] = await m.query(
-    `SELECT a.id, a.building_id, a.unit, a.ownership_share, b.balance_minor
-       FROM directory_apartments a LEFT JOIN directory_balances b ON b.apartment_id = a.id
-      WHERE a.tenant_id = $1 AND a.building_id = $2 AND a.deleted_at IS NULL`,
-    [tenantId, buildingId],
+/** The buildings' apartments (not deleted) with their floors, ownership shares, balances and reminder contacts. */
+export async function apartmentFacts(m: EntityManager, tenantId: string, buildingId: string | string[]): Promise<DirectoryApartment[]> {
+  const rows: { id: string; building_id: string; unit: string; floor: number | null; ownership_share: number | null; balance_minor: string | null; owner: ContactOwner | null }[] = await m.query(
+    `SELECT a.id, a.building_id, a.unit, a.floor, a.ownership_share, b.balance_minor, c.owner
+       FROM directory_apartments a LEFT JOIN directory_balances b ON b.apartment_id = a.id LEFT JOIN directory_contacts c ON c.apartment_id = a.id
+      WHERE a.tenant_id = $1 AND a.building_id = ANY($2::uuid[]) AND a.deleted_at IS NULL`,
+    [tenantId, Array.isArray(buildingId) ? buildingId : [buildingId]],
   );
-  return rows.map((r) => ({ apartmentId: r.id, buildingId: r.building_id, unit: r.unit, ownershipShare: r.ownership_share, balanceMinor: Number(r.balance_minor ?? 0) }));
+  return rows.map((r) => ({
+    apartmentId: r.id,
+    buildingId: r.building_id,
+    unit: r.unit,
+    floor: r.floor,
+    ownershipShare: r.ownership_share,
+    balanceMinor: Number(r.balance_minor ?? 0),
+    owner: r.owner ?? null,
+  }));
 }

@@ -2,14 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { badInput, idempotent, isUuid, notFound, oneOf, writeAudit } from '@commonhold/kit';
 import { buildingFact } from '../directory';
-import { ACTIONS, parseCommonExpense } from './job';
+import { ACTIONS, parseCommonExpense, parseReminder } from './job';
 import { findTemplate, insertJob } from './job.store';
 import type { Command } from './manage-templates';
+import { parseScope } from './scope';
 import { currentTraceId } from './trace-id';
 
 /**
  * Creates a draft job: from a template (its building, action and parameters) or from the input
- * itself; nothing happens until a dry run and an execution with that dry run's hash.
+ * itself; nothing happens until a dry run and an execution with that dry run's hash. A common-expense
+ * issue covers one building; a reminder covers a scope (buildings narrowed by apartment ids, floors,
+ * a minimum balance owed and an uploaded list).
  */
 export function createJob(m: EntityManager, cmd: Command<Record<string, unknown>>): Promise<string> {
   const { tenantId, input } = cmd;
@@ -27,12 +30,33 @@ export function createJob(m: EntityManager, cmd: Command<Record<string, unknown>
       params ??= t.parameters;
     }
     const act = oneOf('input.action', ACTIONS, typeof action === 'string' ? action.toLowerCase() : action);
-    if (buildingId == null) throw badInput('input.buildingId', 'A job needs a building (or a template that names one)');
-    const parameters = parseCommonExpense('input.commonExpense', params);
-    if (!isUuid(buildingId) || !(await buildingFact(m, tenantId, buildingId))) throw notFound('input.buildingId', 'No such building');
+    let parameters: unknown;
+    let buildingIds: string[];
+    if (act === 'reminder') {
+      if (input.commonExpense != null) throw badInput('input.commonExpense', 'A reminder takes no commonExpense (use reminder)');
+      const scope = parseScope('input.scope', input.scope, buildingId);
+      parameters = { ...parseReminder('input.reminder', input.reminder), scope };
+      buildingIds = scope.buildingIds;
+    } else {
+      if (input.reminder != null) throw badInput('input.reminder', 'A common-expense issue takes no reminder parameters');
+      // A common expense splits over one building: the whole of it, or the apartments its scope selects.
+      const scope = input.scope == null ? null : parseScope('input.scope', input.scope, buildingId);
+      if (scope && scope.buildingIds.length !== 1) throw badInput('input.scope.buildingIds', 'A common-expense issue splits over one building');
+      if (scope) buildingId = scope.buildingIds[0];
+      if (buildingId == null) throw badInput('input.buildingId', 'A job needs a building (or a template that names one)');
+      const expense = parseCommonExpense('input.commonExpense', params);
+      parameters = scope ? { ...expense, scope } : expense;
+      if (!isUuid(buildingId)) throw notFound('input.buildingId', 'No such building');
+      buildingIds = [buildingId];
+    }
+    // Every building must be one bulk-ops knows and the caller may reach (RLS hides the others).
+    const viaScope = act === 'reminder' && (input.scope as { buildingIds?: unknown } | null | undefined)?.buildingIds != null;
+    for (const [i, b] of buildingIds.entries()) {
+      if (!(await buildingFact(m, tenantId, b))) throw notFound(viaScope ? `input.scope.buildingIds.${i}` : 'input.buildingId', 'No such building');
+    }
     const id = randomUUID();
-    await insertJob(m, tenantId, { id, buildingId, templateId, action: act, parameters, createdBy: cmd.actor, traceId: currentTraceId() });
-    await writeAudit(m, { tenantId, actor: cmd.actor, action: 'bulk-job.created', entityType: 'bulk-job', entityId: id, after: { buildingId, templateId, action: act, parameters } });
+    await insertJob(m, tenantId, { id, buildingId: buildingIds[0]!, buildingIds, templateId, action: act, parameters, createdBy: cmd.actor, traceId: currentTraceId() });
+    await writeAudit(m, { tenantId, actor: cmd.actor, action: 'bulk-job.created', entityType: 'bulk-job', entityId: id, after: { buildingId: buildingIds[0], buildingIds, templateId, action: act, parameters } });
     return id;
   });
 }

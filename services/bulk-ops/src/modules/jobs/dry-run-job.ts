@@ -6,13 +6,25 @@ import { EXECUTED, FINISHED, PREVIEW_TTL_SECONDS, refusal, visibleState } from '
 import { findJob, savePreview, type JobRow } from './job.store';
 import type { Command } from './manage-templates';
 import { previewCommonExpense, type CommonExpenseParams, type Preview } from './preview';
+import { previewReminder } from './reminder-preview';
+import type { ReminderParams } from './job';
+import { selectApartments, type Scope } from './scope';
 
 /** The preview of a job on the data bulk-ops holds now (its projection of collections). */
-export async function computePreview(m: EntityManager, tenantId: string, job: Pick<JobRow, 'building_id' | 'parameters'>): Promise<Preview> {
+export async function computePreview(m: EntityManager, tenantId: string, job: Pick<JobRow, 'building_id' | 'parameters' | 'action'>): Promise<Preview> {
+  if (job.action === 'reminder') {
+    const { scope, ...params } = job.parameters as ReminderParams & { scope: Scope };
+    const buildings = (await Promise.all(scope.buildingIds.map((b) => buildingFact(m, tenantId, b)))).filter((b) => b !== null).map((b) => ({ buildingId: b.buildingId, currency: b.currency }));
+    return previewReminder(params, scope, buildings, await apartmentFacts(m, tenantId, scope.buildingIds));
+  }
   const building = (await buildingFact(m, tenantId, job.building_id)) ?? { buildingId: job.building_id, currency: (job.parameters as CommonExpenseParams).amount.currency };
-  const apartments = await apartmentFacts(m, tenantId, job.building_id);
+  let apartments = await apartmentFacts(m, tenantId, job.building_id);
+  // A scoped issue splits over the apartments its scope selects; the scope's own problems block it.
+  const scope = (job.parameters as { scope?: Scope }).scope;
+  const selection = scope ? selectApartments(scope, apartments, () => building.currency) : null;
+  if (selection) apartments = selection.selected;
   const p = previewCommonExpense(job.parameters as CommonExpenseParams, { buildingId: building.buildingId, currency: building.currency }, apartments);
-  return p;
+  return selection?.errors.length ? { ...p, jobErrors: [...selection.errors, ...p.jobErrors] } : p;
 }
 
 export async function loadJob(m: EntityManager, tenantId: string, id: unknown, lock = false): Promise<JobRow> {

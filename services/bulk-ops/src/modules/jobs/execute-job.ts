@@ -2,21 +2,39 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { badInput, idempotent, isUuid, newEvent, publishEvents, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { computePreview, loadJob } from './dry-run-job';
-import { CHUNK_SIZE, EXECUTED, executableStored, refusal, visibleState } from './job';
+import { CHUNK_SIZE, EXECUTED, REMINDER_CHUNK_SIZE, executableStored, refusal, visibleState, type ReminderParams } from './job';
 import { itemErrors, jobItems, markItemsQueued, setJobStatus, type ItemRow, type JobRow } from './job.store';
 import type { Command } from './manage-templates';
 import type { CommonExpenseParams } from './preview';
 import { currentTraceId, writeAuditMany } from './trace-id';
 
-/** Sends items to collections as charge commands, at most CHUNK_SIZE per event (NC-302). */
-async function dispatch(m: EntityManager, registry: EventRegistry, tenantId: string, job: JobRow, items: ItemRow[]): Promise<void> {
+/** The reminder commands for `items`: at most REMINDER_CHUNK_SIZE per event; the item id keys each delivery. */
+export function reminderCommands(job: JobRow, items: Pick<ItemRow, 'id' | 'apartment_id'>[]) {
+  const p = job.parameters as ReminderParams;
+  const events = [];
+  for (let i = 0; i < items.length; i += REMINDER_CHUNK_SIZE) {
+    const commandId = randomUUID();
+    events.push(
+      newEvent(
+        'commonhold.bulk-ops.reminder-command.requested.v1',
+        commandId,
+        { commandId, jobId: job.id, template: p.template, message: p.message ?? null, items: items.slice(i, i + REMINDER_CHUNK_SIZE).map((it) => ({ itemId: it.id, apartmentId: it.apartment_id })) },
+        job.id,
+      ),
+    );
+  }
+  return events;
+}
+
+/** The charge commands for `items` (NC-302): at most CHUNK_SIZE per v2 event; the item id is collections' idempotency key. */
+export function chargeCommands(job: JobRow, items: Pick<ItemRow, 'id' | 'apartment_id' | 'charge_minor'>[]) {
   const p = job.parameters as CommonExpenseParams;
   const events = [];
   for (let i = 0; i < items.length; i += CHUNK_SIZE) {
     const commandId = randomUUID();
     events.push(
       newEvent(
-        'commonhold.bulk-ops.charge-command.requested.v1',
+        'commonhold.bulk-ops.charge-command.requested.v2',
         commandId,
         {
           commandId,
@@ -33,7 +51,12 @@ async function dispatch(m: EntityManager, registry: EventRegistry, tenantId: str
       ),
     );
   }
-  await publishEvents(m, registry, tenantId, events);
+  return events;
+}
+
+/** Sends items to collections as charge or reminder commands. */
+async function dispatch(m: EntityManager, registry: EventRegistry, tenantId: string, job: JobRow, items: ItemRow[]): Promise<void> {
+  await publishEvents(m, registry, tenantId, job.action === 'reminder' ? reminderCommands(job, items) : chargeCommands(job, items));
 }
 
 /**
@@ -56,11 +79,12 @@ export function executeJob(m: EntityManager, registry: EventRegistry, cmd: Comma
     if (input.previewHash !== job.preview_hash) throw refusal('STALE_PREVIEW', 'previewHash is not the hash of the latest dry run of this job', { currentPreviewHash: job.preview_hash });
     const now = await computePreview(m, tenantId, job);
     if (now.previewHash !== job.preview_hash) {
-      throw refusal('STALE_PREVIEW', 'The data changed since the dry run (apartments, shares or balances); run it again and review the new preview', { currentPreviewHash: now.previewHash });
+      throw refusal('STALE_PREVIEW', 'The data changed since the dry run (apartments, shares, balances or owners\' contact); run it again and review the new preview', { currentPreviewHash: now.previewHash });
     }
     const items = await jobItems(m, tenantId, job.id, { status: 'previewed' });
     if (!executableStored(job, items)) throw refusal('VALIDATION_ERRORS', 'The preview has validation errors; fix them and run the dry run again');
-    const chargeable = items.filter((i) => Number(i.charge_minor) > 0);
+    // A reminder item is always sent; a zero charge has nothing to post.
+    const chargeable = job.action === 'reminder' ? items : items.filter((i) => Number(i.charge_minor) > 0);
     await markItemsQueued(m, tenantId, job.id, chargeable.map((i) => i.id));
     // A zero charge posts nothing: the item is done at once.
     if (chargeable.length < items.length) {

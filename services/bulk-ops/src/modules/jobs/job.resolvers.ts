@@ -1,4 +1,4 @@
-import { badInput, CREATED_AT_ID, cursorInstant, isUuid, keysetPage, money, type PageArgs, type RequestContext, type Resolvers } from '@commonhold/kit';
+import { badInput, byIdLoader, manyOf, CREATED_AT_ID, cursorInstant, isUuid, keysetPage, money, type PageArgs, type RequestContext, type Resolvers } from '@commonhold/kit';
 import DataLoader from 'dataloader';
 import { createJob } from './create-job';
 import { dryRunJob } from './dry-run-job';
@@ -7,7 +7,9 @@ import { createTemplate } from './manage-templates';
 import { visibleState } from './job';
 import { findJob, findTemplate, itemErrors, jobItems, pageJobErrors, pageJobs, pageTemplates, progress, type ErrorRow, type ItemRow, type JobRow, type TemplateRow } from './job.store';
 import { overview } from './overview.store';
-import type { BuildingImpact, CommonExpenseParams } from './preview';
+import type { BuildingImpact, CommonExpenseParams, ValidationIssue } from './preview';
+import type { ReminderParams } from './job';
+import type { Scope } from './scope';
 
 const who = (ctx: RequestContext) => ({ tenantId: ctx.principal.tenantId, actor: ctx.principal.userId });
 const up = (s: string) => s.toUpperCase();
@@ -40,17 +42,34 @@ const impactOut = (i: BuildingImpact) => ({
   balanceAfterTotal: money(i.balanceAfterTotalMinor, i.currency),
 });
 
+/** Validation errors stored before `blocking` existed all blocked. */
+const issuesOut = (errors: ValidationIssue[]) => errors.map((e) => ({ ...e, blocking: e.blocking !== false }));
+
+const scopeOut = (j: JobRow) => {
+  const s = (j.parameters as { scope?: Scope }).scope ?? null;
+  return {
+    buildingIds: j.building_ids ?? [j.building_id],
+    apartmentIds: s?.apartmentIds ?? null,
+    floors: s?.floors ?? null,
+    minBalanceOwed: s?.minBalanceOwed ? money(s.minBalanceOwed.amountMinor, s.minBalanceOwed.currency) : null,
+    listRows: s?.list ? s.list.length : null,
+  };
+};
+
 const jobOut = (j: JobRow) => ({
   id: j.id,
   action: up(j.action),
   status: up(visibleState(j.status, j.preview_expires_at)),
   buildingId: j.building_id,
+  buildingIds: j.building_ids ?? [j.building_id],
   templateId: j.template_id,
-  commonExpense: commonExpense(j.parameters as CommonExpenseParams),
+  commonExpense: j.action === 'reminder' ? null : commonExpense(j.parameters as CommonExpenseParams),
+  reminder: j.action === 'reminder' ? { template: (j.parameters as ReminderParams).template, message: (j.parameters as ReminderParams).message ?? null } : null,
+  scope: scopeOut(j),
   previewHash: j.preview_hash,
   previewedAt: j.previewed_at,
   previewExpiresAt: j.preview_expires_at,
-  validationErrors: j.job_errors,
+  validationErrors: issuesOut(j.job_errors),
   estimatedImpact: (j.impact ?? []).map(impactOut),
   traceId: j.trace_id,
   createdBy: j.created_by,
@@ -70,10 +89,13 @@ const itemOut = (i: ItemRow) => ({
   balanceBefore: money(i.balance_before_minor, i.currency),
   charge: money(i.charge_minor, i.currency),
   balanceAfter: money(i.balance_after_minor, i.currency),
-  validationErrors: i.validation_errors,
+  validationErrors: issuesOut(i.validation_errors),
   status: up(i.status),
   attempts: i.attempts,
   ledgerEntryId: i.ledger_entry_id,
+  channel: i.channel ? up(i.channel) : null,
+  ownerPartyId: i.party_id,
+  deliveryKey: i.delivery_key,
   traceId: i.trace_id,
   updatedAt: i.updated_at,
 });
@@ -134,9 +156,9 @@ export const jobResolvers: Resolvers = {
     cancelBulkJob: async (_: unknown, { input }: { input: Record<string, unknown> }, ctx) => jobPayload(ctx, await ctx.tx((m) => cancelJob(m, { ...who(ctx), input }))),
   },
   BulkJob: {
+    // One transaction for every reference of the request (`_entities` may carry hundreds): a connection, not one each.
     __resolveReference: async (ref: { id: string }, ctx: RequestContext) => {
-      if (!isUuid(ref.id)) return null;
-      const j = await ctx.tx((m) => findJob(m, ctx.principal.tenantId, ref.id));
+      const j = await byIdLoader(ctx, 'bulk-job-refs', (m, ids) => manyOf(ids, (id) => findJob(m, ctx.principal.tenantId, id))).load(ref.id);
       return j ? jobOut(j) : null;
     },
     template: async (j: JobOut & { templateId: string | null }, _: unknown, ctx: RequestContext) => {
@@ -172,8 +194,7 @@ export const jobResolvers: Resolvers = {
   },
   BulkTemplate: {
     __resolveReference: async (ref: { id: string }, ctx: RequestContext) => {
-      if (!isUuid(ref.id)) return null;
-      const t = await ctx.tx((m) => findTemplate(m, ctx.principal.tenantId, ref.id));
+      const t = await byIdLoader(ctx, 'bulk-template-refs', (m, ids) => manyOf(ids, (id) => findTemplate(m, ctx.principal.tenantId, id))).load(ref.id);
       return t ? templateOut(t) : null;
     },
   },

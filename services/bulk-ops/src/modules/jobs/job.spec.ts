@@ -42,11 +42,14 @@ describe('job states', () => {
     [0, 3, 'failed'],
   ])('%i succeeded and %i failed finish as %s', (succeeded, failed, state) => expect(finalState({ succeeded, failed })).toBe(state));
 
-  it.each<[string, unknown[], unknown[][], boolean]>([
+  it.each<[string, { blocking?: boolean }[], { blocking?: boolean }[][], boolean]>([
     ['clean', [], [[], []], true],
     ['a job-level error', [{}], [[]], false],
     ['an item error', [], [[], [{}]], false],
     ['no items', [], [], false],
+    ['only non-blocking item errors (a reminder predicted to fail)', [], [[], [{ blocking: false }]], true],
+    ['a blocking beside a non-blocking item error', [], [[{ blocking: true }, { blocking: false }]], false],
+    ['a non-blocking job-level error', [{ blocking: false }], [[]], true],
   ])('a stored preview that is %s executes: %p', (_n, jobErrors, itemErrors, ok) =>
     expect(executableStored({ job_errors: jobErrors }, itemErrors.map((e) => ({ validation_errors: e })))).toBe(ok));
 });

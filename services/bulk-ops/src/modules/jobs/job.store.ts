@@ -17,6 +17,8 @@ export interface JobRow {
   id: string;
   tenant_id: string;
   building_id: string;
+  /** Every building of the job's scope (building_id is the first). */
+  building_ids: string[];
   template_id: string | null;
   action: string;
   parameters: Record<string, any>;
@@ -51,6 +53,9 @@ export interface ItemRow {
   status: string;
   attempts: number;
   ledger_entry_id: string | null;
+  channel: string | null;
+  party_id: string | null;
+  delivery_key: string | null;
   trace_id: string | null;
   updated_at: Date;
 }
@@ -84,10 +89,14 @@ export function pageTemplates(m: EntityManager, tenantId: string, after: (string
   );
 }
 
-export async function insertJob(m: EntityManager, tenantId: string, j: { id: string; buildingId: string; templateId: string | null; action: string; parameters: unknown; createdBy: string; traceId: string | null }): Promise<void> {
+export async function insertJob(
+  m: EntityManager,
+  tenantId: string,
+  j: { id: string; buildingId: string; buildingIds?: string[]; templateId: string | null; action: string; parameters: unknown; createdBy: string; traceId: string | null },
+): Promise<void> {
   await m.query(
-    `INSERT INTO bulk_jobs (id, tenant_id, building_id, template_id, action, parameters, status, created_by, trace_id) VALUES ($1, $2, $3, $4, $5, $6::jsonb, 'draft', $7, $8)`,
-    [j.id, tenantId, j.buildingId, j.templateId, j.action, JSON.stringify(j.parameters), j.createdBy, j.traceId],
+    `INSERT INTO bulk_jobs (id, tenant_id, building_id, building_ids, template_id, action, parameters, status, created_by, trace_id) VALUES ($1, $2, $3, $4::uuid[], $5, $6, $7::jsonb, 'draft', $8, $9)`,
+    [j.id, tenantId, j.buildingId, j.buildingIds ?? [j.buildingId], j.templateId, j.action, JSON.stringify(j.parameters), j.createdBy, j.traceId],
   );
 }
 
@@ -121,9 +130,9 @@ export async function savePreview(
   await m.query(`DELETE FROM bulk_job_items WHERE tenant_id = $1 AND job_id = $2`, [tenantId, job.id]);
   if (p.items.length) {
     await m.query(
-      `INSERT INTO bulk_job_items (id, tenant_id, job_id, building_id, apartment_id, seq, unit, weight, currency, balance_before_minor, charge_minor, balance_after_minor, validation_errors, status)
-       SELECT x.id, $1, $2, x.building_id, x.apartment_id, x.seq, x.unit, x.weight, x.currency, x.balance_before_minor, x.charge_minor, x.balance_after_minor, x.validation_errors, 'previewed'
-         FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, building_id uuid, apartment_id uuid, seq int, unit text, weight int, currency text, balance_before_minor bigint, charge_minor bigint, balance_after_minor bigint, validation_errors jsonb)`,
+      `INSERT INTO bulk_job_items (id, tenant_id, job_id, building_id, apartment_id, seq, unit, weight, currency, balance_before_minor, charge_minor, balance_after_minor, validation_errors, channel, party_id, status)
+       SELECT x.id, $1, $2, x.building_id, x.apartment_id, x.seq, x.unit, x.weight, x.currency, x.balance_before_minor, x.charge_minor, x.balance_after_minor, x.validation_errors, x.channel, x.party_id, 'previewed'
+         FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, building_id uuid, apartment_id uuid, seq int, unit text, weight int, currency text, balance_before_minor bigint, charge_minor bigint, balance_after_minor bigint, validation_errors jsonb, channel text, party_id uuid)`,
       [
         tenantId,
         job.id,
@@ -131,6 +140,7 @@ export async function savePreview(
           p.items.map((i) => ({
             id: i.id, building_id: i.buildingId, apartment_id: i.apartmentId, seq: i.seq, unit: i.unit, weight: i.weight, currency: i.currency,
             balance_before_minor: i.balanceBeforeMinor, charge_minor: i.chargeMinor, balance_after_minor: i.balanceAfterMinor, validation_errors: i.validationErrors,
+            channel: i.channel ?? null, party_id: i.partyId ?? null,
           })),
         ),
       ],
@@ -155,25 +165,66 @@ export async function markItemsQueued(m: EntityManager, tenantId: string, jobId:
   await m.query(`UPDATE bulk_job_items SET status = 'queued', attempts = attempts + 1, updated_at = now() WHERE tenant_id = $1 AND job_id = $2 AND id = ANY($3::uuid[])`, [tenantId, jobId, itemIds]);
 }
 
-/** Records an item's outcome if it is still awaiting one; false when it already had one (a late duplicate). */
-export async function recordItemOutcome(
+/**
+ * Records many items' outcomes at once, each only if it is still awaiting one, in ONE statement: the
+ * items' UPDATE, an error row per failure (at the item's attempt) and a `bulk-job-item.<outcome>`
+ * audit row per item (actor, trace and request id given). Returns the items updated (a late
+ * duplicate answer updates, records and audits nothing).
+ */
+export async function recordItemOutcomes(
   m: EntityManager,
   tenantId: string,
-  itemId: string,
-  o: { status: 'succeeded' | 'failed'; ledgerEntryId: string | null; traceId: string | null },
-): Promise<ItemRow | null> {
-  const [rows] = await m.query(
-    `UPDATE bulk_job_items SET status = $3, ledger_entry_id = COALESCE($4, ledger_entry_id), trace_id = COALESCE($5, trace_id), updated_at = now()
-      WHERE tenant_id = $1 AND id = $2 AND status = 'queued' RETURNING *`,
-    [tenantId, itemId, o.status, o.ledgerEntryId, o.traceId],
+  outcomes: {
+    itemId: string;
+    status: 'succeeded' | 'failed';
+    ledgerEntryId: string | null;
+    /** Reminders: the channel it went on and the delivery key collections sent it under. */
+    channel?: string | null;
+    deliveryKey?: string | null;
+    error: { code: string; message: string; field: string | null; retryable: boolean } | null;
+  }[],
+  audit: { actor: string; traceId: string | null; requestId: string | null },
+): Promise<ItemRow[]> {
+  if (!outcomes.length) return [];
+  return m.query(
+    `WITH x AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(item_id uuid, status text, ledger_entry_id uuid, channel text, delivery_key text, error jsonb)
+     ), upd AS (
+       UPDATE bulk_job_items i SET status = x.status, ledger_entry_id = COALESCE(x.ledger_entry_id, i.ledger_entry_id), channel = COALESCE(x.channel, i.channel),
+              delivery_key = COALESCE(x.delivery_key, i.delivery_key), trace_id = COALESCE($3, i.trace_id), updated_at = now()
+         FROM x WHERE i.tenant_id = $1 AND i.id = x.item_id AND i.status = 'queued'
+       RETURNING i.*, x.error
+     ), errors AS (
+       INSERT INTO bulk_job_errors (id, tenant_id, job_id, item_id, building_id, attempt, code, message, field, retryable)
+       SELECT gen_random_uuid(), $1, upd.job_id, upd.id, upd.building_id, upd.attempts, upd.error->>'code', upd.error->>'message', upd.error->>'field', (upd.error->>'retryable')::boolean
+         FROM upd WHERE upd.error IS NOT NULL AND upd.error <> 'null'::jsonb
+     ), audited AS (
+       INSERT INTO audit_events (tenant_id, actor, action, entity_type, entity_id, before, after, trace_id, request_id)
+       SELECT $1, $4, 'bulk-job-item.' || upd.status, 'bulk-job-item', upd.id::text, '{"status":"queued"}'::jsonb,
+              jsonb_build_object('status', upd.status, 'apartmentId', upd.apartment_id, 'ledgerEntryId', upd.ledger_entry_id, 'error', upd.error, 'attempt', upd.attempts)
+                || CASE WHEN upd.delivery_key IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('channel', upd.channel, 'deliveryKey', upd.delivery_key) END,
+              $3, $5
+         FROM upd
+     )
+     SELECT * FROM upd`,
+    [
+      tenantId,
+      JSON.stringify(outcomes.map((o) => ({ item_id: o.itemId, status: o.status, ledger_entry_id: o.ledgerEntryId, channel: o.channel ?? null, delivery_key: o.deliveryKey ?? null, error: o.error }))),
+      audit.traceId,
+      audit.actor,
+      audit.requestId,
+    ],
   );
-  return rows?.[0] ?? null;
 }
 
-export async function insertError(m: EntityManager, tenantId: string, e: Omit<ErrorRow, 'created_at'> & { building_id: string }): Promise<void> {
+/** Inserts many error rows in one statement. */
+export async function insertErrors(m: EntityManager, tenantId: string, rows: (Omit<ErrorRow, 'created_at'> & { building_id: string })[]): Promise<void> {
+  if (!rows.length) return;
   await m.query(
-    `INSERT INTO bulk_job_errors (id, tenant_id, job_id, item_id, building_id, attempt, code, message, field, retryable) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [e.id, tenantId, e.job_id, e.item_id, e.building_id, e.attempt, e.code, e.message, e.field, e.retryable],
+    `INSERT INTO bulk_job_errors (id, tenant_id, job_id, item_id, building_id, attempt, code, message, field, retryable)
+     SELECT x.id, $1, x.job_id, x.item_id, x.building_id, x.attempt, x.code, x.message, x.field, x.retryable
+       FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, job_id uuid, item_id uuid, building_id uuid, attempt int, code text, message text, field text, retryable boolean)`,
+    [tenantId, JSON.stringify(rows)],
   );
 }
 

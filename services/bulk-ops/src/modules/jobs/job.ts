@@ -5,13 +5,15 @@ import { SPLIT_METHODS, type CommonExpenseParams } from './preview';
 
 export const JOB_STATES = ['draft', 'dry_run_ready', 'queued', 'in_progress', 'completed', 'completed_with_errors', 'failed', 'cancelled', 'expired'] as const;
 export type JobState = (typeof JOB_STATES)[number];
-export const ACTIONS = ['common_expense_issue'] as const;
+export const ACTIONS = ['common_expense_issue', 'reminder'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** How long a dry run stays executable. */
 export const PREVIEW_TTL_SECONDS = 15 * 60;
-/** Items per command event sent to collections. */
-export const CHUNK_SIZE = 100;
+/** Items per command event sent to collections (charge-command.requested.v2 allows up to 2,000). */
+export const CHUNK_SIZE = 2000;
+/** Items per reminder command (reminder-command.requested.v1 allows up to 100: each one is a message collections sends). */
+export const REMINDER_CHUNK_SIZE = 100;
 /** Items a job may hold (one building's apartments; the bench goes to 10,000). */
 export const MAX_ITEMS = 20_000;
 
@@ -67,11 +69,37 @@ export function parseCommonExpense(field: string, value: unknown): CommonExpense
   return { amount, method, customWeights, dueOn, description };
 }
 
+/** The parameters of a REMINDER job: the template collections renders and the office's note. */
+export interface ReminderParams {
+  template: string;
+  message: string | null;
+}
+
+/** The template collections ships for bulk reminders (a tenant may replace it). */
+export const DEFAULT_REMINDER_TEMPLATE = 'bulk.reminder';
+const TEMPLATE_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+/** Validates the reminder parameters (`field` is the input path, e.g. `input.reminder`); all optional. */
+export function parseReminder(field: string, value: unknown): ReminderParams {
+  if (value != null && typeof value !== 'object') throw badInput(field, `${field} must be an object`);
+  const v = (value ?? {}) as Record<string, unknown>;
+  let template = DEFAULT_REMINDER_TEMPLATE;
+  if (v.template != null) {
+    if (typeof v.template !== 'string' || !TEMPLATE_NAME.test(v.template)) throw badInput(`${field}.template`, 'template must be a template key such as bulk.reminder (lower case, digits, . _ -)');
+    template = v.template;
+  }
+  const message = v.message == null ? null : requiredText(`${field}.message`, v.message, 1000);
+  return { template, message };
+}
+
 /** A refusal a client can act on: CONFLICT with a machine-readable `reason`. */
 export const refusal = (reason: 'STALE_PREVIEW' | 'PREVIEW_EXPIRED' | 'PREVIEW_REQUIRED' | 'VALIDATION_ERRORS' | 'INVALID_STATE' | 'NOTHING_TO_RETRY', message: string, details: Record<string, unknown> = {}) =>
   new AppError('CONFLICT', message, { field: 'input.id', details: { reason, ...details } });
 
-/** Whether a stored preview may be executed: no job-level errors and no item with a validation error. */
-export function executableStored(job: { job_errors: unknown[] }, items: { validation_errors: unknown[] }[]): boolean {
-  return !job.job_errors.length && items.length > 0 && items.every((i) => !i.validation_errors.length);
+/** A validation error blocks execution unless it says otherwise (a reminder's predicted contact problem does not). */
+export const blocks = (e: { blocking?: boolean }) => e.blocking !== false;
+
+/** Whether a stored preview may be executed: no blocking job-level error and no item with a blocking validation error. */
+export function executableStored(job: { job_errors: { blocking?: boolean }[] }, items: { validation_errors: { blocking?: boolean }[] }[]): boolean {
+  return !job.job_errors.some(blocks) && items.length > 0 && items.every((i) => !i.validation_errors.some(blocks));
 }

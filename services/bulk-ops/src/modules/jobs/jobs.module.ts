@@ -1,8 +1,12 @@
 import { defineModule } from '@commonhold/kit';
 import { chargeResultsConsumer } from './charge-results.consumer';
+import { reminderResultsConsumer } from './reminder-results.consumer';
+import { BulkReminders1796700000100 } from './reminders.migration';
 import { bulkMetrics } from './job.metrics';
 import { jobResolvers } from './job.resolvers';
 import { CreateBulkJobs1796522582400 } from './jobs.migration';
+import { startBulkSweeper } from './sweeper';
+import { CreateBulkSweeper1796600000000 } from './sweeper.migration';
 
 const audited = (entityType: string, action: string) =>
   `EXISTS (SELECT 1 FROM audit_events a WHERE a.entity_type = '${entityType}' AND a.entity_id = x.id::text AND a.action = ${action} AND a.trace_id IS NOT NULL)`;
@@ -27,10 +31,18 @@ export const jobsModule = defineModule({
     entities: { BulkJob: 'bulk-jobs:read', BulkTemplate: 'bulk-jobs:read' },
   },
   resolvers: jobResolvers,
-  migrations: [CreateBulkJobs1796522582400],
-  consumers: (rt) => [chargeResultsConsumer(rt)],
-  // Registered at start so /metrics lists them before the first job finishes.
-  routes: (_app, rt) => void bulkMetrics(rt.metrics.registry),
+  migrations: [CreateBulkJobs1796522582400, CreateBulkSweeper1796600000000, BulkReminders1796700000100],
+  consumers: (rt) => [chargeResultsConsumer(rt), reminderResultsConsumer(rt)],
+  // Metrics registered at start so /metrics lists them before the first job finishes; the sweeper of
+  // stuck items lives as long as the service.
+  routes: (_app, rt) => {
+    bulkMetrics(rt.metrics.registry);
+    const sweeper = startBulkSweeper(rt);
+    sweeper.catch((err) => rt.log.error({ err }, 'bulk-ops sweeper failed to start'));
+    return async () => {
+      await (await sweeper.catch(() => null))?.stop();
+    };
+  },
   auditChecks: [
     {
       name: 'bulk_job_created',

@@ -16,7 +16,8 @@ export function createTemplate(m: EntityManager, cmd: Command<Record<string, unk
   const { tenantId, input } = cmd;
   return idempotent(m, tenantId, 'createBulkTemplate', input, async () => {
     const name = requiredText('input.name', input.name, 200);
-    const action = oneOf('input.action', ACTIONS, typeof input.action === 'string' ? input.action.toLowerCase() : input.action);
+    // Templates hold common-expense issues for now; a reminder is created as a job with its scope.
+    const action = oneOf('input.action', ACTIONS.filter((a) => a === 'common_expense_issue'), typeof input.action === 'string' ? input.action.toLowerCase() : input.action);
     const parameters = parseCommonExpense('input.commonExpense', input.commonExpense);
     if (!isUuid(input.buildingId) || !(await buildingFact(m, tenantId, input.buildingId))) throw notFound('input.buildingId', 'No such building');
     const id = randomUUID();

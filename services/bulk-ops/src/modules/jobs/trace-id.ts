@@ -17,13 +17,13 @@ export async function writeAuditMany(
   m: EntityManager,
   tenantId: string,
   actor: string,
-  entries: { action: string; entityType: string; entityId: string; after: unknown }[],
+  entries: { action: string; entityType: string; entityId: string; before?: unknown; after: unknown }[],
 ): Promise<void> {
   if (!entries.length) return;
   await m.query(
-    `INSERT INTO audit_events (tenant_id, actor, action, entity_type, entity_id, after, trace_id, request_id)
-     SELECT $1, $2, x.action, x.entity_type, x.entity_id, x.after, $4, $5
-       FROM jsonb_to_recordset($3::jsonb) AS x(action text, entity_type text, entity_id text, after jsonb)`,
-    [tenantId, actor, JSON.stringify(entries.map((e) => ({ action: e.action, entity_type: e.entityType, entity_id: e.entityId, after: e.after }))), currentTraceId(), requestScope.getStore()?.requestId ?? null],
+    `INSERT INTO audit_events (tenant_id, actor, action, entity_type, entity_id, before, after, trace_id, request_id)
+     SELECT $1, $2, x.action, x.entity_type, x.entity_id, x.before, x.after, $4, $5
+       FROM jsonb_to_recordset($3::jsonb) AS x(action text, entity_type text, entity_id text, before jsonb, after jsonb)`,
+    [tenantId, actor, JSON.stringify(entries.map((e) => ({ action: e.action, entity_type: e.entityType, entity_id: e.entityId, before: e.before ?? null, after: e.after }))), currentTraceId(), requestScope.getStore()?.requestId ?? null],
   );
 }

@@ -1,5 +1,5 @@
 import { newEvent } from '@commonhold/kit/domain';
-import type { ApartmentRow, BuildingRow } from './building.store';
+import type { ApartmentRow, BuildingRow, ReminderContact } from './building.store';
 
 /** The events buildings and apartments publish (full state, so projections need no other read). */
 
@@ -28,3 +28,6 @@ export const apartmentCreated = (a: ApartmentRow) => newEvent('commonhold.collec
 export const apartmentUpdated = (a: ApartmentRow) => newEvent('commonhold.collections.apartment.updated.v1', a.id, apartmentData(a), a.buildingId);
 export const apartmentDeleted = (a: ApartmentRow) =>
   newEvent('commonhold.collections.apartment.deleted.v1', a.id, { apartmentId: a.id, buildingId: a.buildingId }, a.buildingId);
+/** Who a reminder to the apartment would reach now (no personal data: channel, consent, details present). */
+export const apartmentContactChanged = (apartmentId: string, buildingId: string, owner: ReminderContact | null) =>
+  newEvent('commonhold.collections.apartment-contact.changed.v1', apartmentId, { apartmentId, buildingId, owner }, buildingId);

@@ -84,15 +84,15 @@ export const buildingResolvers: Resolvers = {
       return withBuilding(ctx, id);
     },
     addApartmentParty: async (_: unknown, { input }: Input, ctx: Ctx) => {
-      const id = await ctx.tx((m) => addApartmentParty(m, { ...who(ctx), input: lowerEnums(input) as any }));
+      const id = await ctx.tx((m) => addApartmentParty(m, ctx.runtime.registry, { ...who(ctx), input: lowerEnums(input) as any }));
       return withParty(ctx, id);
     },
     updateApartmentParty: async (_: unknown, { input }: Input, ctx: Ctx) => {
-      const id = await ctx.tx((m) => updateApartmentParty(m, { ...who(ctx), input: lowerEnums(input) as any }));
+      const id = await ctx.tx((m) => updateApartmentParty(m, ctx.runtime.registry, { ...who(ctx), input: lowerEnums(input) as any }));
       return withParty(ctx, id);
     },
     eraseApartmentParty: async (_: unknown, { input }: Input, ctx: Ctx) => {
-      const id = await ctx.tx((m) => eraseApartmentParty(m, { ...who(ctx), input: input as any }));
+      const id = await ctx.tx((m) => eraseApartmentParty(m, ctx.runtime.registry, { ...who(ctx), input: input as any }));
       return withParty(ctx, id);
     },
   },

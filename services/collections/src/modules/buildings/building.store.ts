@@ -197,3 +197,30 @@ export async function buildingShareTotals(m: EntityManager, tenantId: string, bu
 export async function apartmentHasLedger(m: EntityManager, tenantId: string, apartmentId: string): Promise<boolean> {
   return (await m.query(`SELECT 1 FROM ledger_entries WHERE tenant_id = $1 AND apartment_id = $2 LIMIT 1`, [tenantId, apartmentId])).length > 0;
 }
+
+/**
+ * The owner a reminder to the apartment would reach (the first owner added, erased ones skipped):
+ * their channel, consent and which details are present — never the details themselves.
+ */
+export async function reminderContactOf(m: EntityManager, tenantId: string, apartmentId: string): Promise<ReminderContact | null> {
+  const [r] = await m.query(
+    `SELECT id, preferred_channel, consent_email, consent_sms, consent_letter, email IS NOT NULL AS has_email, phone IS NOT NULL AS has_phone
+       FROM apartment_parties WHERE tenant_id = $1 AND apartment_id = $2 AND role = 'owner' AND erased_at IS NULL ORDER BY created_at, id LIMIT 1`,
+    [tenantId, apartmentId],
+  );
+  if (!r) return null;
+  return {
+    partyId: r.id,
+    preferredChannel: r.preferred_channel,
+    consent: { email: r.consent_email, sms: r.consent_sms, letter: r.consent_letter },
+    // A letter without the owner's postal address goes to the apartment, which always has one.
+    reachable: { email: r.has_email, sms: r.has_phone, letter: true },
+  };
+}
+
+export interface ReminderContact {
+  partyId: string;
+  preferredChannel: 'email' | 'sms' | 'letter';
+  consent: { email: boolean; sms: boolean; letter: boolean };
+  reachable: { email: boolean; sms: boolean; letter: boolean };
+}

@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppError, idempotent, isUuid, notFound, writeAudit } from '@commonhold/kit';
+import { AppError, idempotent, isUuid, notFound, publishEvents, writeAudit, type EventRegistry } from '@commonhold/kit';
+import { apartmentContactChanged } from './building.events';
 import { partyFields, type PartyFields } from './building';
-import { erasePartyRow, findParty, insertParty, updatePartyRow, type PartyRow } from './building.store';
+import { erasePartyRow, findParty, insertParty, reminderContactOf, updatePartyRow, type PartyRow } from './building.store';
 import { loadApartment } from './manage-apartments';
 import type { Command } from './manage-buildings';
 
 // Audit rows outlive an erasure, so they record which fields changed, never the personal data itself.
 const changedFields = (before: PartyFields | null, after: PartyFields) =>
   (Object.keys(after) as (keyof PartyFields)[]).filter((k) => JSON.stringify(before?.[k]) !== JSON.stringify(after[k]));
+
+/** Tells bulk-ops (and any projection) who a reminder to the apartment would reach now. */
+async function publishContact(m: EntityManager, registry: EventRegistry, tenantId: string, apartmentId: string, buildingId: string): Promise<void> {
+  await publishEvents(m, registry, tenantId, [apartmentContactChanged(apartmentId, buildingId, await reminderContactOf(m, tenantId, apartmentId))]);
+}
 
 async function loadParty(m: EntityManager, tenantId: string, id: unknown): Promise<PartyRow> {
   const row = isUuid(id) ? await findParty(m, tenantId, id, { lock: true }) : null;
@@ -17,7 +23,7 @@ async function loadParty(m: EntityManager, tenantId: string, id: unknown): Promi
 }
 
 /** Attaches an owner or occupant to an apartment, with contact details, preferred channel and consent. */
-export function addApartmentParty(m: EntityManager, cmd: Command<Record<string, unknown> & { apartmentId: string }>): Promise<string> {
+export function addApartmentParty(m: EntityManager, registry: EventRegistry, cmd: Command<Record<string, unknown> & { apartmentId: string }>): Promise<string> {
   const { tenantId, input } = cmd;
   return idempotent(m, tenantId, 'addApartmentParty', input, async () => {
     const apartment = await loadApartment(m, tenantId, input.apartmentId);
@@ -25,12 +31,13 @@ export function addApartmentParty(m: EntityManager, cmd: Command<Record<string, 
     const id = randomUUID();
     await insertParty(m, tenantId, id, apartment, fields);
     await writeAudit(m, { tenantId, actor: cmd.actor, action: 'party.added', entityType: 'apartment-party', entityId: id, after: { apartmentId: apartment.id, role: fields.role, fields: changedFields(null, fields) } });
+    await publishContact(m, registry, tenantId, apartment.id, apartment.buildingId);
     return id;
   });
 }
 
 /** Changes a party's details, channel or consent; an erased party cannot be filled in again. */
-export function updateApartmentParty(m: EntityManager, cmd: Command<Record<string, unknown> & { id: string }>): Promise<string> {
+export function updateApartmentParty(m: EntityManager, registry: EventRegistry, cmd: Command<Record<string, unknown> & { id: string }>): Promise<string> {
   const { tenantId, input } = cmd;
   return idempotent(m, tenantId, 'updateApartmentParty', input, async () => {
     const before = await loadParty(m, tenantId, input.id);
@@ -39,6 +46,7 @@ export function updateApartmentParty(m: EntityManager, cmd: Command<Record<strin
     const consentChanged = JSON.stringify(before.consent) !== JSON.stringify(fields.consent);
     await updatePartyRow(m, tenantId, before.id, fields, consentChanged);
     await writeAudit(m, { tenantId, actor: cmd.actor, action: 'party.updated', entityType: 'apartment-party', entityId: before.id, after: { fields: changedFields(before, fields) } });
+    await publishContact(m, registry, tenantId, before.apartmentId, before.buildingId);
     return before.id;
   });
 }
@@ -47,13 +55,14 @@ export function updateApartmentParty(m: EntityManager, cmd: Command<Record<strin
  * GDPR erasure: blanks the person's name, contact details and consent for good. The apartment, its
  * ledger, balances and the audit trail stay (none of them holds the person's data).
  */
-export function eraseApartmentParty(m: EntityManager, cmd: Command<{ id: string }>): Promise<string> {
+export function eraseApartmentParty(m: EntityManager, registry: EventRegistry, cmd: Command<{ id: string }>): Promise<string> {
   const { tenantId, input } = cmd;
   return idempotent(m, tenantId, 'eraseApartmentParty', input, async () => {
     const before = await loadParty(m, tenantId, input.id);
     if (!before.erasedAt) {
       await erasePartyRow(m, tenantId, before.id);
       await writeAudit(m, { tenantId, actor: cmd.actor, action: 'party.erased', entityType: 'apartment-party', entityId: before.id, after: { apartmentId: before.apartmentId } });
+      await publishContact(m, registry, tenantId, before.apartmentId, before.buildingId);
     }
     return before.id;
   });

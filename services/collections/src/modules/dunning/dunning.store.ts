@@ -47,6 +47,14 @@ export async function candidatePolicies(m: EntityManager, tenantId: string, buil
   );
 }
 
+/** The latest version of every policy scope of the tenant (a run's batch: `effectivePolicy` picks per apartment). */
+export async function latestPolicies(m: EntityManager, tenantId: string): Promise<PolicyRow[]> {
+  return m.query(
+    `SELECT DISTINCT ON (scope, building_id, apartment_id) ${COLUMNS} FROM dunning_policies WHERE tenant_id = $1 ORDER BY scope, building_id, apartment_id, version DESC`,
+    [tenantId],
+  );
+}
+
 export function pageVersions(m: EntityManager, tenantId: string, s: ScopeRef, args: PageArgs) {
   return keysetPage<PolicyRow>(args, { shape: ['int'], cursorOf: (r) => [r.version] }, ({ after, take }) =>
     m.query(`SELECT ${COLUMNS} FROM dunning_policies WHERE ${scopeWhere} AND ($5::int IS NULL OR version < $5) ORDER BY version DESC LIMIT $6`, [

@@ -1,4 +1,4 @@
-import { effectivePolicy, lateFeesDue, nextStep, validatePolicy, type Attempt, type DunningStep, type LateFeeRule, type PolicyDocument, type StoredPolicy } from './policy';
+import { effectivePolicy, episodeHistory, lateFeesDue, nextStep, validatePolicy, type Attempt, type DunningStep, type LateFeeRule, type PolicyDocument, type StoredPolicy } from './policy';
 
 function buildStep(overrides: Partial<DunningStep> = {}): DunningStep {
   return { key: 'email-1', bucket: 'd0_30', channel: 'email', template: 'reminder.friendly', frequencyDays: 7, attempts: 2, graceDays: 5, escalation: 'next_step', ...overrides };
@@ -53,6 +53,29 @@ describe('nextStep (policy step selection)', () => {
     ['no step for 61–90', state(75), [], { action: 'none', reason: 'no step for this bucket' }],
     ['90+ goes to legal after its letter', state(120), [sent('legal-90', '2026-03-01')], { action: 'escalate', stepKey: 'legal-90', escalation: 'legal' }],
   ])('%s', (_, s, history, decision) => expect(nextStep(policy, s, history)).toEqual(decision));
+});
+
+describe('dunning starts again after a paid-off debt (overdue episodes)', () => {
+  // asOf 2026-03-20. History of an apartment: reminders about a January debt (due 2026-01-10),
+  // an escalation, and reminders made while a February debt (due 2026-02-15) was overdue too.
+  const january = [sent('email-1', '2026-01-20'), sent('email-1', '2026-01-27'), sent('sms-1', '2026-02-01'), { stepKey: 'sms-1', action: 'escalated' as const, on: '2026-02-05' }];
+  const february = [sent('email-1', '2026-02-20')];
+  it.each<[string, number, Attempt[], Attempt[], ReturnType<typeof nextStep>]>([
+    // Oldest unpaid debt due 2026-01-10 (69 days): still the January episode, everything counts.
+    ['same debt still unpaid: every attempt counts', 69, [...january, ...february], [...january, ...february], { action: 'none', reason: 'no step for this bucket' }],
+    // January paid off before the February debt fell due (nothing overdue between): a new episode from 2026-02-15.
+    ['old debt paid, a later one overdue: first step again', 5, january, [], { action: 'send', stepKey: 'email-1', channel: 'email', template: 'reminder.friendly', attempt: 1 }],
+    ['old debt paid, the new episode’s own attempts count', 12, [...january, sent('email-1', '2026-03-14')], [sent('email-1', '2026-03-14')], { action: 'wait', stepKey: 'email-1', channel: 'email', until: '2026-03-21', reason: 'frequency' }],
+    // Debt due 2026-02-15 (33 days) is now the oldest; attempts made while it was overdue keep counting.
+    ['in arrears without a break: attempts since the current oldest debt fell due count', 33, [...january, ...february], february, { action: 'send', stepKey: 'letter-60', channel: 'letter', template: 'letter.formal', attempt: 1 }],
+    ['an escalation of the old episode does not block the new one', 25, [...january, sent('email-1', '2026-03-01'), sent('email-1', '2026-03-08'), sent('sms-1', '2026-03-10')], [sent('email-1', '2026-03-01'), sent('email-1', '2026-03-08'), sent('sms-1', '2026-03-10')], { action: 'escalate', stepKey: 'sms-1', escalation: 'manager_task' }],
+    ['a reminder on the due date itself belongs to no episode', 5, [sent('email-1', '2026-03-15')], [], { action: 'send', stepKey: 'email-1', channel: 'email', template: 'reminder.friendly', attempt: 1 }],
+    ['nothing overdue: no history counts', 0, january, [], { action: 'none', reason: 'nothing overdue' }],
+  ])('%s', (_, days, history, counted, decision) => {
+    const s = state(days);
+    expect(episodeHistory(history, s)).toEqual(counted);
+    expect(nextStep(policy, s, episodeHistory(history, s))).toEqual(decision);
+  });
 });
 
 describe('effectivePolicy (apartment > building > tenant)', () => {

@@ -191,6 +191,27 @@ export function nextStep(policy: PolicyDocument, state: DunningState, history: r
   return { action: 'none', reason: 'steps exhausted' };
 }
 
+/**
+ * The due date of the oldest unpaid debt: the start of the apartment's current overdue episode
+ * (null when nothing is overdue).
+ */
+export function episodeDueOn(state: Pick<DunningState, 'asOf' | 'oldestDaysPastDue'>): string | null {
+  return state.oldestDaysPastDue > 0 ? plusDays(state.asOf, -state.oldestDaysPastDue) : null;
+}
+
+/**
+ * The attempts and escalations that count towards the current overdue episode (pure): those made
+ * while the debt that is now the oldest unpaid one was already overdue (on a date after its due
+ * date). Once an apartment's overdue debt is paid off and a later debt becomes overdue, what was
+ * done about the old debt no longer counts and the policy starts again from its first step; while
+ * the apartment stays in arrears without a break, the attempts made since the current oldest debt
+ * fell overdue keep counting.
+ */
+export function episodeHistory(history: readonly Attempt[], state: Pick<DunningState, 'asOf' | 'oldestDaysPastDue'>): Attempt[] {
+  const since = episodeDueOn(state);
+  return since === null ? [] : history.filter((h) => h.on > since);
+}
+
 export interface LateFeeState {
   asOf: string;
   overdueMinor: number;

@@ -1,6 +1,8 @@
 import { defineModule } from '@commonhold/kit';
 import { CreateLedger1796495271200 } from './ledger.migration';
 import { ledgerResolvers } from './ledger.resolvers';
+import { CreateApartmentPositions1796495271800 } from './positions.migration';
+import { PositionsByApartmentIndex1796495272000 } from './positions-index.migration';
 
 const audited = (entityType: string, action: string) =>
   `EXISTS (SELECT 1 FROM audit_events a WHERE a.entity_type = '${entityType}' AND a.entity_id = x.id::text AND a.action = ${action} AND a.trace_id IS NOT NULL)`;
@@ -21,7 +23,7 @@ export const ledgerModule = defineModule({
     },
   },
   resolvers: ledgerResolvers,
-  migrations: [CreateLedger1796495271200],
+  migrations: [CreateLedger1796495271200, CreateApartmentPositions1796495271800, PositionsByApartmentIndex1796495272000],
   auditChecks: [
     {
       name: 'ledger_entry_posted',

@@ -78,12 +78,16 @@ export function pageEntries(m: EntityManager, tenantId: string, apartmentId: str
  * in order of due date then posting order — computed with window sums instead of a loop.
  * `$1` tenant, `$2` asOf (date), `$3` building id or null, `$4` apartment ids or null.
  */
-export const AGING_SQL = `
+export const AGING_SQL = agingSql('$4');
+
+/** `AGING_SQL` with the apartment-id filter bound to another parameter (`ids`, a uuid[] or null). */
+function agingSql(ids: string): string {
+  return `
   WITH booked AS (
     SELECT id, apartment_id, building_id, kind, amount_minor, due_on, seq, reverses_id
     FROM ledger_entries
     WHERE tenant_id = $1 AND booked_on <= $2::date
-      AND ($3::uuid IS NULL OR building_id = $3) AND ($4::uuid[] IS NULL OR apartment_id = ANY($4))
+      AND ($3::uuid IS NULL OR building_id = $3) AND (${ids}::uuid[] IS NULL OR apartment_id = ANY(${ids}))
   ),
   -- Whether an entry was reversed by asOf is one probe of the unique index on reverses_id. (Anti-joining
   -- the materialised CTE with itself was planned as a nested loop: quadratic in the entries.)
@@ -112,6 +116,44 @@ export const AGING_SQL = `
     COALESCE(max($2::date - o.due_on) FILTER (WHERE o.open_minor > 0 AND $2::date - o.due_on > 0), 0) AS "oldestDaysPastDue"
   FROM totals t LEFT JOIN open o USING (apartment_id)
   GROUP BY t.apartment_id, t.building_id, t.balance`;
+}
+
+/**
+ * The same rows as `AGING_SQL`, read from the maintained positions (`positions.migration.ts`):
+ * apartments whose latest booking is on or before `asOf` age their stored open debits on `asOf`;
+ * the others (`$5`, a uuid[] from `staleApartments`, usually empty) go through `AGING_SQL`.
+ * `$1` tenant, `$2` asOf, `$3` building id or null, `$4` apartment ids or null, `$5` stale apartment ids.
+ */
+export const POSITIONS_AGING_SQL = `${freshSql()}
+  UNION ALL
+  SELECT * FROM (${agingSql('$5')}) stale`;
+
+/** The first branch of `POSITIONS_AGING_SQL`: apartments whose latest booking is on or before `$2`, from their positions. */
+function freshSql(): string {
+  return `
+  SELECT p.apartment_id AS "apartmentId", p.building_id AS "buildingId", p.balance_minor::float8 AS "balanceMinor",
+    COALESCE(sum(o.open_minor) FILTER (WHERE $2::date - o.due_on <= 0), 0)::float8 AS "notDue",
+    COALESCE(sum(o.open_minor) FILTER (WHERE $2::date - o.due_on BETWEEN 1 AND 30), 0)::float8 AS "d0_30",
+    COALESCE(sum(o.open_minor) FILTER (WHERE $2::date - o.due_on BETWEEN 31 AND 60), 0)::float8 AS "d31_60",
+    COALESCE(sum(o.open_minor) FILTER (WHERE $2::date - o.due_on BETWEEN 61 AND 90), 0)::float8 AS "d61_90",
+    COALESCE(sum(o.open_minor) FILTER (WHERE $2::date - o.due_on > 90), 0)::float8 AS "d90Plus",
+    GREATEST(0, COALESCE($2::date - p.oldest_open_due_on, 0)) AS "oldestDaysPastDue"
+  FROM apartment_positions p LEFT JOIN apartment_open_debits o ON o.apartment_id = p.apartment_id AND o.tenant_id = $1
+  WHERE p.tenant_id = $1 AND p.last_booked_on <= $2::date
+    AND ($3::uuid IS NULL OR p.building_id = $3) AND ($4::uuid[] IS NULL OR p.apartment_id = ANY($4))
+  GROUP BY p.apartment_id, p.building_id, p.balance_minor, p.oldest_open_due_on`;
+}
+const FRESH_SQL = freshSql();
+
+/** Apartments (of the filter) booked after `asOf`: their position on `asOf` needs the full computation. */
+export async function staleApartments(m: EntityManager, tenantId: string, asOf: string, filter: { buildingId?: string | null; apartmentIds?: readonly string[] | null }): Promise<string[]> {
+  const [r] = await m.query(
+    `SELECT COALESCE(array_agg(apartment_id), '{}') AS ids FROM apartment_positions
+     WHERE tenant_id = $1 AND last_booked_on > $2::date AND ($3::uuid IS NULL OR building_id = $3) AND ($4::uuid[] IS NULL OR apartment_id = ANY($4))`,
+    [tenantId, asOf, filter.buildingId ?? null, filter.apartmentIds ?? null],
+  );
+  return r.ids;
+}
 
 export interface AgingRow extends Aging {
   apartmentId: string;
@@ -120,8 +162,14 @@ export interface AgingRow extends Aging {
   oldestDaysPastDue: number;
 }
 
-export function agingRows(m: EntityManager, tenantId: string, asOf: string, filter: { buildingId?: string; apartmentIds?: readonly string[] }): Promise<AgingRow[]> {
-  return m.query(AGING_SQL, [tenantId, asOf, filter.buildingId ?? null, filter.apartmentIds ?? null]);
+/** Balance and aging per apartment on `asOf` (the rows of `AGING_SQL`), from the maintained positions. */
+export async function agingRows(m: EntityManager, tenantId: string, asOf: string, filter: { buildingId?: string; apartmentIds?: readonly string[] }): Promise<AgingRow[]> {
+  const stale = await staleApartments(m, tenantId, asOf, filter);
+  // A whole building on a past date: the full computation for the building, as one query.
+  if (stale.length && filter.buildingId && !filter.apartmentIds) return m.query(AGING_SQL, [tenantId, asOf, filter.buildingId, null]);
+  const fresh: AgingRow[] = await m.query(FRESH_SQL, [tenantId, asOf, filter.buildingId ?? null, filter.apartmentIds ?? null]);
+  // Apartments booked after asOf: the full computation, restricted to them.
+  return stale.length ? [...fresh, ...(await m.query(AGING_SQL, [tenantId, asOf, filter.buildingId ?? null, stale]))] : fresh;
 }
 
 /** Sum of an apartment's entries booked before `date` (a statement's opening balance). */

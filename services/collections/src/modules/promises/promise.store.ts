@@ -44,6 +44,15 @@ export async function activePromise(m: EntityManager, tenantId: string, apartmen
   );
 }
 
+/** Which of these apartments have an active promise to pay (a run's batch). */
+export async function apartmentsWithActivePromise(m: EntityManager, tenantId: string, apartmentIds: readonly string[]): Promise<Set<string>> {
+  const rows: { id: string }[] = await m.query(`SELECT DISTINCT apartment_id AS id FROM promises_to_pay WHERE tenant_id = $1 AND status = 'active' AND apartment_id = ANY($2::uuid[])`, [
+    tenantId,
+    apartmentIds,
+  ]);
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Active promises, a batch at a time, oldest first, locked so two evaluations never resolve one twice. */
 export async function activePromisesBatch(m: EntityManager, tenantId: string, afterId: string | null, limit: number): Promise<PromiseRow[]> {
   return m.query(

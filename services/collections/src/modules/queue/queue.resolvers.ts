@@ -1,6 +1,7 @@
-import { isUuid, money, type PageArgs, type RequestContext, type Resolvers } from '@commonhold/kit';
+import { groupLoader, isUuid, money, type PageArgs, type RequestContext, type Resolvers } from '@commonhold/kit';
 import { apartmentLoader, buildingLoader } from '../buildings';
-import { bucketOf, calendarDate, todayUtc } from '../ledger';
+import { addDays, bucketOf, calendarDate, todayUtc } from '../ledger';
+import { remindersOf } from '../runs';
 import { bucketRange, QUEUE_STATUSES, queueStatus } from './queue';
 import { pageQueue, type QueueRow } from './queue.store';
 
@@ -11,6 +12,15 @@ interface QueueArgs extends PageArgs {
 }
 const EMPTY = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
 const BUCKET_ENUM = { notDue: 'NOT_DUE', d0_30: 'D0_30', d31_60: 'D31_60', d61_90: 'D61_90', d90Plus: 'D90_PLUS' } as const;
+
+/** The real reminders of the page's apartments, batched per request. */
+const remindersLoader = (ctx: Ctx) => groupLoader(ctx, 'queue-reminders', (r: { apartmentId: string }) => r.apartmentId, (m, ids) => remindersOf(m, ctx.principal.tenantId, ids));
+
+/** The item's reminders of the current overdue episode: planned by runs after its oldest unpaid debt fell due. */
+async function episodeReminders(r: QueueRow, ctx: Ctx) {
+  const since = addDays(r.asOf, -r.oldestDaysPastDue);
+  return (await remindersLoader(ctx).load(r.apartmentId)).filter((e) => e.runAsOf > since);
+}
 
 /** Thin: GraphQL in, the queue read, GraphQL out. */
 export const queueResolvers: Resolvers = {
@@ -32,5 +42,8 @@ export const queueResolvers: Resolvers = {
     bucket: (r: QueueRow) => BUCKET_ENUM[bucketOf(r.oldestDaysPastDue)],
     status: (r: QueueRow) => queueStatus(r.latestPromise).toUpperCase(),
     promiseId: (r: QueueRow) => r.promiseId,
+    reminders: async (r: QueueRow, _: unknown, ctx: Ctx) => (await episodeReminders(r, ctx)).length,
+    reminderRetries: async (r: QueueRow, _: unknown, ctx: Ctx) => (await episodeReminders(r, ctx)).reduce((n, e) => n + Math.max(0, e.attempts - 1), 0),
+    lastReminder: async (r: QueueRow, _: unknown, ctx: Ctx) => (await episodeReminders(r, ctx))[0] ?? null,
   },
 };

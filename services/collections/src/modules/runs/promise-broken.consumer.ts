@@ -55,6 +55,7 @@ export function promiseBrokenConsumer(rt: ServiceRuntime): ConsumerDefinition {
           daysPastDue: 0,
           reminderKey: reminderKey(run.id, d.apartmentId, 'escalation', `promise-${d.promiseId}`),
           status: 'escalated',
+          episodeOn: null,
         });
         if (task) {
           await writeAudit(m, {

@@ -1,8 +1,10 @@
 import { defineModule } from '@commonhold/kit';
 import { CreateDunningRuns1796495271700 } from './runs.migration';
+import { DunningEpisodes1796495271900 } from './episodes.migration';
 import { promiseBrokenConsumer } from './promise-broken.consumer';
 import { runResolvers } from './run.resolvers';
 import { startDunningWorker } from './worker';
+import { mountDeliveryReportRoutes } from './delivery-report.routes';
 
 const audited = (action: string) =>
   `EXISTS (SELECT 1 FROM audit_events a WHERE a.entity_type = 'dunning-event' AND a.entity_id = x.id::text AND a.action = ${action} AND a.trace_id IS NOT NULL)`;
@@ -29,12 +31,15 @@ export const runsModule = defineModule({
     },
   },
   resolvers: runResolvers,
-  migrations: [CreateDunningRuns1796495271700],
+  migrations: [CreateDunningRuns1796495271700, DunningEpisodes1796495271900],
   consumers: (rt) => [promiseBrokenConsumer(rt)],
   // The worker lives as long as the service: started with its routes, stopped with them.
-  routes: (_app, rt) => {
+  routes: (app, rt) => {
     const worker = startDunningWorker(rt);
     worker.catch((err) => rt.log.error({ err }, 'dunning worker failed to start'));
+    // Delivery outcomes from outside (plain HTTP through the gateway's `/notifications` passthrough):
+    // each acts for a provider, not a user, and is authenticated by the provider's signature.
+    mountDeliveryReportRoutes(app, rt, worker);
     return async () => {
       await (await worker.catch(() => null))?.stop();
     };

@@ -47,6 +47,7 @@ export const runResolvers: Resolvers = {
     status: (e: EventRow) => up(e.status),
     overdue: (e: EventRow) => money(e.overdueMinor, e.currency),
     policy: (e: EventRow, _: unknown, ctx: Ctx) => ctx.tx((m) => findPolicy(m, tenant(ctx), e.policyId)),
+    retries: (e: EventRow) => Math.max(0, e.attempts - 1),
     timeline: (e: EventRow, _: unknown, ctx: Ctx) => ctx.tx((m) => logsOf(m, tenant(ctx), [e.id])),
   },
   Mutation: {

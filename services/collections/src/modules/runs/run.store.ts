@@ -48,6 +48,10 @@ const RUN = `id, to_char(as_of, 'YYYY-MM-DD') AS "asOf", dry_run AS "dryRun", tr
 const EVENT = `id, run_id AS "runId", building_id AS "buildingId", apartment_id AS "apartmentId", dry_run AS "dryRun", kind, channel, step_key AS "stepKey", bucket,
   policy_id AS "policyId", policy_version AS "policyVersion", attempt, escalation, template, overdue_minor::float8 AS "overdueMinor", currency, days_past_due AS "daysPastDue",
   reminder_key AS "reminderKey", status, attempts, recipient, last_error AS "lastError", created_at AS "createdAt", updated_at AS "updatedAt"`;
+/** EVENT with every column of `dunning_events e`. */
+const EVENT_E = EVENT.split(',')
+  .map((c) => `e.${c.trim()}`)
+  .join(', ');
 
 export async function insertRun(
   m: EntityManager,
@@ -120,12 +124,12 @@ export function pageRuns(m: EntityManager, tenantId: string, args: PageArgs) {
 export async function insertEvent(
   m: EntityManager,
   tenantId: string,
-  e: Omit<EventRow, 'status' | 'attempts' | 'recipient' | 'lastError' | 'createdAt' | 'updatedAt'> & { status: ReminderStatus },
+  e: NewEvent,
 ): Promise<EventRow | null> {
   const rows = await m.query(
     `INSERT INTO dunning_events (id, tenant_id, run_id, building_id, apartment_id, dry_run, kind, channel, step_key, bucket, policy_id, policy_version, attempt, escalation, template,
-       overdue_minor, currency, days_past_due, reminder_key, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) ON CONFLICT DO NOTHING RETURNING ${EVENT}`,
+       overdue_minor, currency, days_past_due, reminder_key, status, episode_on)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) ON CONFLICT DO NOTHING RETURNING ${EVENT}`,
     [
       e.id,
       tenantId,
@@ -147,6 +151,7 @@ export async function insertEvent(
       e.daysPastDue,
       e.reminderKey,
       e.status,
+      e.episodeOn,
     ],
   );
   return rows[0] ?? null;
@@ -170,6 +175,48 @@ export function pageEventsOfRun(m: EntityManager, tenantId: string, runId: strin
       `SELECT ${EVENT} FROM dunning_events WHERE tenant_id = $1 AND run_id = $2 AND ($3::uuid IS NULL OR id > $3) AND ($4::text IS NULL OR status = $4) ORDER BY id LIMIT $5`,
       [tenantId, runId, after?.[0] ?? null, args.status ?? null, take],
     ),
+  );
+}
+
+export type NewEvent = Omit<EventRow, 'status' | 'attempts' | 'recipient' | 'lastError' | 'createdAt' | 'updatedAt'> & { status: ReminderStatus; episodeOn: string | null };
+
+/**
+ * Inserts a run's planned events in one statement; returns the ids recorded (an event whose key, or
+ * attempt, or escalation in its episode, is already recorded is skipped, as `insertEvent` does).
+ */
+export async function insertEvents(m: EntityManager, tenantId: string, events: readonly NewEvent[]): Promise<Set<string>> {
+  if (!events.length) return new Set();
+  const rows: { id: string }[] = await m.query(
+    `INSERT INTO dunning_events (id, tenant_id, run_id, building_id, apartment_id, dry_run, kind, channel, step_key, bucket, policy_id, policy_version, attempt, escalation, template,
+       overdue_minor, currency, days_past_due, reminder_key, status, episode_on)
+     SELECT x.id, $1, x."runId", x."buildingId", x."apartmentId", x."dryRun", x.kind, x.channel, x."stepKey", x.bucket, x."policyId", x."policyVersion", x.attempt, x.escalation,
+            x.template, x."overdueMinor", x.currency, x."daysPastDue", x."reminderKey", x.status, x."episodeOn"
+     FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, "runId" uuid, "buildingId" uuid, "apartmentId" uuid, "dryRun" boolean, kind text, channel text, "stepKey" text, bucket text,
+       "policyId" uuid, "policyVersion" int, attempt int, escalation text, template text, "overdueMinor" bigint, currency text, "daysPastDue" int, "reminderKey" text, status text, "episodeOn" date)
+     ON CONFLICT DO NOTHING RETURNING id`,
+    [tenantId, JSON.stringify(events)],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The real attempts and escalations of many apartments (a run's batch), per apartment, oldest first. */
+export async function historiesOf(m: EntityManager, tenantId: string, apartmentIds: readonly string[]): Promise<Map<string, { stepKey: string; action: 'sent' | 'escalated'; on: string }[]>> {
+  const rows: { apartmentId: string; stepKey: string; action: 'sent' | 'escalated'; on: string }[] = await m.query(
+    `SELECT e.apartment_id AS "apartmentId", e.step_key AS "stepKey", CASE WHEN e.kind = 'reminder' THEN 'sent' ELSE 'escalated' END AS action, to_char(r.as_of, 'YYYY-MM-DD') AS on
+     FROM dunning_events e JOIN dunning_runs r ON r.id = e.run_id WHERE e.tenant_id = $1 AND e.apartment_id = ANY($2::uuid[]) AND NOT e.dry_run ORDER BY r.as_of, e.created_at`,
+    [tenantId, apartmentIds],
+  );
+  const out = new Map<string, { stepKey: string; action: 'sent' | 'escalated'; on: string }[]>();
+  for (const { apartmentId, ...h } of rows) out.set(apartmentId, [...(out.get(apartmentId) ?? []), h]);
+  return out;
+}
+
+/** The real reminders of many apartments, each with its run's date, newest first (the queue's reminder and retry counts). */
+export function remindersOf(m: EntityManager, tenantId: string, apartmentIds: readonly string[]): Promise<(EventRow & { runAsOf: string })[]> {
+  return m.query(
+    `SELECT ${EVENT_E}, to_char(r.as_of, 'YYYY-MM-DD') AS "runAsOf" FROM dunning_events e JOIN dunning_runs r ON r.id = e.run_id
+     WHERE e.tenant_id = $1 AND e.apartment_id = ANY($2::uuid[]) AND e.kind = 'reminder' AND NOT e.dry_run ORDER BY r.as_of DESC, e.created_at DESC`,
+    [tenantId, apartmentIds],
   );
 }
 

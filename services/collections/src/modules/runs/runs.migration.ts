@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import { scopeRlsSql, sqlMigration, tenantRlsSql } from '@commonhold/kit';
+import { deliveryTableSql } from '@commonhold/notifications/pg';
 
 /** The pg-boss queues of dunning (created here, as the owner: the app role holds no DDL rights). */
 export const DUNNING_QUEUES = {
@@ -104,21 +105,7 @@ export const CreateDunningRuns1796495271700 = sqlMigration(
       building: 'building_id',
       apartment: 'apartment_id',
     }),
-    `CREATE TABLE notification_deliveries (
-      tenant_id text NOT NULL,
-      idempotency_key text NOT NULL,
-      channel text NOT NULL,
-      status text NOT NULL,
-      provider text,
-      provider_message_id text,
-      version int NOT NULL,
-      updated_at timestamptz NOT NULL,
-      record jsonb NOT NULL,
-      PRIMARY KEY (tenant_id, idempotency_key)
-    )`,
-    'CREATE INDEX notification_deliveries_provider ON notification_deliveries (channel, provider, provider_message_id)',
-    // A provider's report without our reference is found by its message id (app.delivery_lookup, set by the store only).
-    ...tenantRlsSql('notification_deliveries', `current_setting('app.delivery_lookup', true) = 'on'`),
+    ...deliveryTableSql(),
     `CREATE TABLE dunning_templates (
       tenant_id text NOT NULL,
       name text NOT NULL,

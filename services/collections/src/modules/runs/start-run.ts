@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { idempotent, writeAudit } from '@commonhold/kit';
+import { idempotent, writeAudit, writeAudits } from '@commonhold/kit';
 import type { Command } from '../buildings';
 import { agingRows, calendarDate, todayUtc } from '../ledger';
-import { activePromise } from '../promises';
-import { candidatePolicies, effectivePolicy, nextStep, type Decision, type PolicyRow } from '../dunning';
+import { apartmentsWithActivePromise } from '../promises';
+import { effectivePolicy, episodeDueOn, episodeHistory, latestPolicies, nextStep, type Decision, type PolicyRow } from '../dunning';
 import { bucketOf, plannedEvent, reminderKey } from './run';
-import { completeRunIfDone, findRun, historyOf, insertEvent, insertRun, runByScheduleKey, setRunCounts, type RunRow } from './run.store';
+import { completeRunIfDone, findRun, historiesOf, insertEvents, insertRun, runByScheduleKey, setRunCounts, type NewEvent, type RunRow } from './run.store';
 
 export interface PlanOptions {
   id?: string;
@@ -46,26 +46,28 @@ export async function planRun(m: EntityManager, tenantId: string, o: PlanOptions
     entityId: id,
     after: { asOf: o.asOf, dryRun: o.dryRun, trigger: o.trigger },
   });
-  const rows = o.apartmentIds ? await agingRows(m, tenantId, o.asOf, { apartmentIds: o.apartmentIds }) : await agingRows(m, tenantId, o.asOf, {});
+  // Set-based planning: the positions of every apartment in arrears, then the tenant's policies, the
+  // active promises and the dunning history of all of them in one query each; the decisions are made in
+  // memory (`nextStep`, pure) and the events and their audit rows written in one statement each.
+  const rows = (await agingRows(m, tenantId, o.asOf, o.apartmentIds ? { apartmentIds: o.apartmentIds } : {})).filter((r) => r.oldestDaysPastDue > 0 && r.balanceMinor > 0);
+  const ids = rows.map((r) => r.apartmentId);
+  const policies = await latestPolicies(m, tenantId);
+  const promised = await apartmentsWithActivePromise(m, tenantId, ids);
+  const histories = await historiesOf(m, tenantId, ids);
+  const currencies: { id: string; currency: string }[] = await m.query(`SELECT id, currency FROM buildings WHERE tenant_id = $1`, [tenantId]);
+  const currencyOf = new Map(currencies.map((b) => [b.id, b.currency]));
+  const events: NewEvent[] = [];
   for (const row of rows) {
-    if (row.oldestDaysPastDue <= 0 || row.balanceMinor <= 0) continue;
-    const candidates = await candidatePolicies(m, tenantId, row.buildingId, row.apartmentId);
-    const policy = effectivePolicy(candidates, row.apartmentId, row.buildingId) as PolicyRow | null;
+    const policy = effectivePolicy(policies, row.apartmentId, row.buildingId) as PolicyRow | null;
     if (!policy?.document) continue;
     const overdueMinor = row.d0_30 + row.d31_60 + row.d61_90 + row.d90Plus;
-    const state = {
-      asOf: o.asOf,
-      overdueMinor,
-      oldestDaysPastDue: row.oldestDaysPastDue,
-      promiseActive: (await activePromise(m, tenantId, row.apartmentId)) !== null,
-    };
-    const decision: Decision = nextStep(policy.document, state, o.dryRun ? await historyOf(m, tenantId, row.apartmentId) : await historyOf(m, tenantId, row.apartmentId));
+    const state = { asOf: o.asOf, overdueMinor, oldestDaysPastDue: row.oldestDaysPastDue, promiseActive: promised.has(row.apartmentId) };
+    // Only what was done in the current overdue episode counts: after a paid-off debt the policy starts again.
+    const decision: Decision = nextStep(policy.document, state, episodeHistory(histories.get(row.apartmentId) ?? [], state));
     const planned = plannedEvent(decision);
     if (!planned) continue;
-    const [currency] = await m.query(`SELECT b.currency FROM buildings b WHERE b.tenant_id = $1 AND b.id = $2`, [tenantId, row.buildingId]);
-    const eventId = randomUUID();
-    const event = await insertEvent(m, tenantId, {
-      id: eventId,
+    events.push({
+      id: randomUUID(),
       runId: id,
       buildingId: row.buildingId,
       apartmentId: row.apartmentId,
@@ -75,31 +77,38 @@ export async function planRun(m: EntityManager, tenantId: string, o: PlanOptions
       policyId: policy.id,
       policyVersion: policy.version,
       overdueMinor,
-      currency: currency.currency,
+      currency: currencyOf.get(row.buildingId)!,
       daysPastDue: row.oldestDaysPastDue,
       reminderKey: reminderKey(id, row.apartmentId, planned.channel ?? 'escalation', planned.stepKey),
       status: o.dryRun ? 'previewed' : planned.kind === 'reminder' ? 'pending' : 'escalated',
+      episodeOn: episodeDueOn(state),
     });
-    if (event && !o.dryRun) {
-      await writeAudit(m, {
-        tenantId,
-        actor: o.actor,
-        action: planned.kind === 'reminder' ? 'dunning-reminder.planned' : 'dunning-escalation.raised',
-        entityType: 'dunning-event',
-        entityId: eventId,
-        after: {
-          runId: id,
-          apartmentId: row.apartmentId,
-          stepKey: planned.stepKey,
-          channel: planned.channel,
-          attempt: planned.attempt,
-          escalation: planned.escalation,
-          policyId: policy.id,
-          policyVersion: policy.version,
-          overdueMinor,
-        },
-      });
-    }
+  }
+  const recorded = await insertEvents(m, tenantId, events);
+  if (!o.dryRun) {
+    await writeAudits(
+      m,
+      events
+        .filter((e) => recorded.has(e.id))
+        .map((e) => ({
+          tenantId,
+          actor: o.actor,
+          action: e.kind === 'reminder' ? 'dunning-reminder.planned' : 'dunning-escalation.raised',
+          entityType: 'dunning-event',
+          entityId: e.id,
+          after: {
+            runId: id,
+            apartmentId: e.apartmentId,
+            stepKey: e.stepKey,
+            channel: e.channel,
+            attempt: e.attempt,
+            escalation: e.escalation,
+            policyId: e.policyId,
+            policyVersion: e.policyVersion,
+            overdueMinor: e.overdueMinor,
+          },
+        })),
+    );
   }
   await setRunCounts(m, tenantId, id);
   // Nothing to deliver: the run is complete at once (its job then finds nothing to do).

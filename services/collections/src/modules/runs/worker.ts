@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource, EntityManager } from 'typeorm';
 import { requestScope, withTenant, writeAudit, type ServiceRuntime } from '@commonhold/kit';
 import { createDeliveryMetrics, createNotifierFromConfig, type DeliveryOutcomeEvent, type NotificationMessage, type Notifier } from '@commonhold/notifications';
@@ -7,7 +8,7 @@ import type { CollectionsConfig } from '../../config';
 import { advanceReminder, scheduledRunDue, type ReminderStatus } from './run';
 import { completeRunIfDone, eventsOfRun, findEvent, logEvent, markRunRunning, recipientsOf, updateEvent, type EventRow } from './run.store';
 import { DUNNING_QUEUES } from './runs.migration';
-import { PgDeliveryStore } from './delivery.store';
+import { PgDeliveryStore } from '@commonhold/notifications/pg';
 import { planRun } from './start-run';
 import { DunningTemplateSource } from './templates';
 
@@ -21,6 +22,8 @@ const ACTOR = 'collections.dunning';
 export interface DunningWorker {
   boss: PgBoss;
   notifier: Notifier;
+  /** The Twilio status callback handler (signature checked against SMS_STATUS_CALLBACK_URL); undefined without Twilio and that URL. */
+  smsStatusCallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   /** Queues the delivery of a run's pending reminders (after the run's transaction committed). */
   enqueueRun(tenantId: string, runId: string, m?: EntityManager): Promise<void>;
   /** Delivers a run's pending reminders here and now, one by one (what the run job does; tests resume with it). */
@@ -79,7 +82,7 @@ async function create(rt: ServiceRuntime): Promise<DunningWorker> {
     application_name: 'collections-dunning',
   } as PgBoss.ConstructorOptions);
   boss.on('error', (err) => rt.log.error({ err }, 'pg-boss error'));
-  const { notifier, close } = createNotifierFromConfig(cfg, {
+  const { notifier, smsStatusCallback, close } = createNotifierFromConfig(cfg, {
     templates: new DunningTemplateSource(ds),
     store: new PgDeliveryStore(ds),
     metrics: createDeliveryMetrics(rt.metrics.registry, 'reminder_deliveries_total'),
@@ -95,6 +98,7 @@ async function create(rt: ServiceRuntime): Promise<DunningWorker> {
   const worker: DunningWorker = {
     boss,
     notifier,
+    smsStatusCallback,
     async enqueueRun(tenantId, runId, m) {
       const traceId = requestScope.getStore()?.traceId ?? newTraceId();
       await boss.send(

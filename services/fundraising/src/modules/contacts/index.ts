@@ -4,3 +4,4 @@ export { createContact } from './create-contact';
 export { CONTACT_CREATED } from './contact.events';
 export { normaliseCountry, normalisePostcode } from './address';
 export type { ContactRow } from './contact.entity';
+export { findDuplicates, matchProbe, type DuplicateMatch } from './duplicate.store';

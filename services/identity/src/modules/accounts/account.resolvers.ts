@@ -1,4 +1,4 @@
-import { isUuid, type PageArgs, type RequestContext, type Resolvers } from '@commonhold/kit';
+import { isUuid, type PageArgs, type RequestContext, type Resolvers, byIdLoader, manyOf } from '@commonhold/kit';
 import type { IdentityConfig } from '../../config';
 import { keyRing } from '../signing-keys';
 import { findLink, signPublicLink } from '../public-links';
@@ -20,7 +20,8 @@ export const accountResolvers: Resolvers = {
     },
   },
   IdentityUser: {
-    __resolveReference: (ref: { id: string }, ctx: RequestContext) => (isUuid(ref.id) ? ctx.tx((m) => findUser(m, ctx.principal.tenantId, ref.id)) : null),
+    // One transaction for every reference of the request (`_entities` may carry hundreds): a connection, not one each.
+    __resolveReference: (ref: { id: string }, ctx: RequestContext) => byIdLoader(ctx, 'identity-user-refs', (m, ids) => manyOf(ids, (id) => findUser(m, ctx.principal.tenantId, id))).load(ref.id),
     roles: async (u: UserRow, _: unknown, ctx) => (await ctx.tx((m) => findMembership(m, ctx.principal.tenantId, u.id)))?.roles ?? [],
     scope: async (u: UserRow, _: unknown, ctx) => {
       const ms = await ctx.tx((m) => findMembership(m, ctx.principal.tenantId, u.id));

@@ -1,3 +1,3 @@
 /** The contacts module's public surface: looking up a contact volunteers has learned of. */
-export { findKnownContact } from './known-contact.store';
+export { findKnownContact, learnContactOnce, reachableEmail, recordConsent, consentsOf } from './known-contact.store';
 export type { KnownContactRow } from './known-contact.entity';

@@ -1,2 +1,2 @@
-/** The profiles module's public surface: nothing other modules use yet (its wiring is profiles.module.ts). */
-export {};
+/** The profiles module's public surface: making a matched contact a volunteer (its wiring is profiles.module.ts). */
+export { ensureProfile } from './volunteer-profile.store';

@@ -19,3 +19,8 @@ export async function insertProfileOnce(m: EntityManager, profile: VolunteerProf
   const inserted = await m.getRepository(VolunteerProfileEntity).createQueryBuilder().insert().values(profile).orIgnore().returning(['contactId']).execute();
   return inserted.raw.length > 0;
 }
+
+/** Makes a known contact an active volunteer unless they already have a profile (a public sign-up's match). */
+export async function ensureProfile(m: EntityManager, tenantId: string, contactId: string): Promise<void> {
+  await m.query(`INSERT INTO volunteer_profiles (tenant_id, contact_id, status, registered_at) VALUES ($1, $2, 'ACTIVE', now()) ON CONFLICT DO NOTHING`, [tenantId, contactId]);
+}

@@ -1,10 +1,31 @@
 import type { DataSource } from 'typeorm';
-import { withTenant } from '@commonhold/kit';
-import type { Channel, DeliveryRecord, DeliveryStore } from '@commonhold/notifications';
+import { tenantRlsSql, withTenant } from '@commonhold/kit';
+import type { Channel, DeliveryRecord, DeliveryStore } from '../index';
 
 /**
- * The notifications package's delivery records in collections' database (one row per tenant and
- * idempotency key, RLS by tenant). Each call is its own tenant transaction: a claim must be visible
+ * The `notification_deliveries` table a service adds to its own migrations to keep delivery records
+ * in its own database: one row per tenant and idempotency key, RLS by tenant. A provider's report
+ * without our reference is found by its message id (`app.delivery_lookup`, set by the store only).
+ */
+export const deliveryTableSql = (): string[] => [
+  `CREATE TABLE notification_deliveries (
+      tenant_id text NOT NULL,
+      idempotency_key text NOT NULL,
+      channel text NOT NULL,
+      status text NOT NULL,
+      provider text,
+      provider_message_id text,
+      version int NOT NULL,
+      updated_at timestamptz NOT NULL,
+      record jsonb NOT NULL,
+      PRIMARY KEY (tenant_id, idempotency_key)
+    )`,
+  'CREATE INDEX notification_deliveries_provider ON notification_deliveries (channel, provider, provider_message_id)',
+  ...tenantRlsSql('notification_deliveries', `current_setting('app.delivery_lookup', true) = 'on'`),
+];
+
+/**
+ * The notifications package's delivery records in a service's own database (the table above). Each call is its own tenant transaction: a claim must be visible
  * to a racing sender before the message leaves.
  */
 export class PgDeliveryStore implements DeliveryStore {

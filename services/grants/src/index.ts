@@ -1,0 +1,2 @@
+export { grantsService } from './service';
+export { grantsConfigSchema } from './config';

@@ -1,0 +1,11 @@
+// Distributed-mode entry: `node main migrate` (Helm hook Job) or `node main` (the subgraph).
+import './instrument'; // first: telemetry patches modules as they load
+
+import { runServiceMain } from '@commonhold/kit';
+import { grantsConfigSchema } from './config';
+import { grantsService } from './service';
+
+runServiceMain(grantsService, grantsConfigSchema).catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+export { vendorsService } from './service';
+export { vendorsConfigSchema } from './config';

@@ -1,0 +1,2 @@
+// What other modules may import from directory (its wiring is directory.module.ts).
+export { buildingFact } from './directory.store';

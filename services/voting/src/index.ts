@@ -1,0 +1,2 @@
+export { votingService } from './service';
+export { votingConfigSchema } from './config';
