@@ -164,8 +164,14 @@ describe('shift reminders', () => {
     expect(mine[0]!.parsed.subject).toContain('Food bank');
     await eventually(async () => (await tenantRows(platform, 'volunteers', tenant, 'SELECT reminder_status FROM volunteer_signups WHERE id = $1', [silent]))[0]?.reminder_status === 'skipped', { timeoutMs: 20_000 });
     await eventually(async () => (await tenantRows(platform, 'volunteers', tenant, 'SELECT reminder_status FROM volunteer_signups WHERE id = $1', [r.body.signupId]))[0]?.reminder_status === 'sent', { timeoutMs: 20_000 });
+    // The staff signup's delivery records its outcome after the mail leaves: wait for it too.
+    await eventually(async () => (await tenantRows(platform, 'volunteers', tenant, 'SELECT reminder_status FROM volunteer_signups WHERE id = $1', [staffSignup]))[0]?.reminder_status === 'sent', { timeoutMs: 20_000 });
     // Swept again: nothing is due, nothing is sent twice.
     expect(await worker.sweep()).toEqual([]);
+    // A duplicate delivery job (two schedulers racing) finds the reminder sent and sends nothing.
+    expect(await worker.deliver(tenant, r.body.signupId)).toBe('done');
+    expect(await worker.deliver(tenant, staffSignup)).toBe('done');
+    expect(smtp.messages.filter((m) => m.envelope.rcptTo.includes(`staff-${email}`))).toHaveLength(1);
     expect(smtp.messages.filter((m) => m.envelope.rcptTo.includes(email))).toHaveLength(1);
     expect(smtp.messages.some((m) => m.envelope.rcptTo.includes(`no-${email}`))).toBe(false);
   }, 120_000);

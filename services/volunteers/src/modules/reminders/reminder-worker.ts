@@ -12,7 +12,7 @@ import { dueReminders, markReminded, reminderSubject } from './reminder.store';
 
 /**
  * Shift reminders: a pg-boss cron job sweeps for shifts starting within REMINDER_LEAD_HOURS and
- * queues one delivery job per signup (singleton per signup, retried with backoff, dead-lettered);
+ * queues one delivery job per signup (retried with backoff, dead-lettered);
  * each delivery sends one email through packages/notifications (once per signup and start), only to
  * a contact with an email address and email consent. One per running service.
  */
@@ -67,8 +67,10 @@ async function create(rt: ServiceRuntime): Promise<ReminderWorker> {
       const queued: string[] = [];
       for (const d of due) {
         if (!(await enabled(d.tenantId))) continue;
-        await boss.send(REMINDER_QUEUES.delivery, d, { singletonKey: d.signupId, retryLimit: 4, retryDelay: 30, retryBackoff: true });
-        queued.push(d.signupId);
+        // Two sweeps may queue a signup twice; the delivery re-reads its status and the notifier's
+        // idempotency key (signup and start) sends it once.
+        const id = await boss.send(REMINDER_QUEUES.delivery, d, { retryLimit: 4, retryDelay: 30, retryBackoff: true });
+        if (id) queued.push(d.signupId);
       }
       return queued;
     },
