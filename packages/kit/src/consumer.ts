@@ -17,6 +17,15 @@ export interface EventHandlerArgs<T = any> {
 }
 export type EventHandler<T = any> = (args: EventHandlerArgs<T>) => Promise<void>;
 
+export interface BatchEventHandlerArgs<T = any> {
+  /** Consecutive events of one type and tenant, in order, each new to this consumer (duplicates are left out). */
+  events: ReceivedEvent<T>[];
+  /** The tenant-scoped transaction in which their inbox rows are written too. */
+  m: EntityManager;
+  log: Logger;
+}
+export type BatchEventHandler<T = any> = (args: BatchEventHandlerArgs<T>) => Promise<void>;
+
 /** One consumer: a group (`<consuming service>.<purpose>`), its topics, a handler per event type. */
 export interface ConsumerDefinition {
   group: string;
@@ -28,6 +37,17 @@ export interface ConsumerDefinition {
    * anyway: skipping has no effect, so a redelivered one is skipped again.
    */
   when?: (event: ReceivedEvent) => boolean;
+  /**
+   * Set-based handlers for high-volume types (each also in `handlers`): the transport hands over up
+   * to `batchSize` messages at once, and each run of consecutive events of one such type and tenant
+   * is handled in one transaction — one inbox INSERT for all of them, one call here with the new
+   * ones. Must have the same effect as calling the single handler for each event in order. If the
+   * run's transaction fails, its events are handled again one by one through `handlers` (with the
+   * usual retries and dead-lettering), so one bad event still only costs itself.
+   */
+  batchHandlers?: Record<string, BatchEventHandler>;
+  /** Most messages handed over at once when there are `batchHandlers` (default 500). */
+  batchSize?: number;
 }
 
 export interface ConsumerDeps {
@@ -43,6 +63,7 @@ export interface ConsumerDeps {
 export type ConsumeOutcome = 'processed' | 'duplicate' | 'skipped' | 'dead_lettered';
 
 const tracer = trace.getTracer('commonhold-kit');
+const hrNow = () => process.hrtime.bigint();
 
 /**
  * Exactly-once effects over at-least-once delivery: each event runs in a tenant transaction that
@@ -81,11 +102,12 @@ export async function startConsumer(def: ConsumerDefinition, deps: ConsumerDeps)
     deps.metrics?.eventsConsumed.inc({ topic: msg.topic, group: def.group, outcome: 'dead_lettered' });
   };
 
-  const handle = async (msg: TransportMessage): Promise<void> => {
+  /** Parses and checks one message: the event to handle, or null (not ours, skipped, or dead-lettered as poison). */
+  const accept = async (msg: TransportMessage): Promise<ReceivedEvent | null> => {
     let event: ReceivedEvent;
     try {
       event = fromTransportMessage(msg);
-      if (!def.handlers[event.type]) return; // not an event this consumer cares about
+      if (!def.handlers[event.type]) return null; // not an event this consumer cares about
       // Only the contract's producer may emit a type: another ce_source is a forgery or a mistake.
       const producer = deps.registry.contract(event.type).producer;
       if (event.source !== producer) throw new MalformedEventError(`ce_source ${JSON.stringify(event.source)} is not ${event.type}'s producer (${producer})`);
@@ -93,18 +115,24 @@ export async function startConsumer(def: ConsumerDefinition, deps: ConsumerDeps)
     } catch (err) {
       if (err instanceof MalformedEventError || err instanceof EventValidationError) {
         log.error({ err, topic: msg.topic, key: msg.key }, 'poison event sent to the DLQ without retrying');
-        return deadLetter(msg, err, 1);
+        await deadLetter(msg, err, 1);
+        return null;
       }
       throw err;
     }
     if (def.when && !def.when(event)) {
       deps.metrics?.eventsConsumed.inc({ topic: msg.topic, group: def.group, outcome: 'skipped' });
-      return;
+      return null;
     }
+    return event;
+  };
+
+  /** Handles one accepted event in its own transaction, with retries and dead-lettering. */
+  const handleOne = async (msg: TransportMessage, event: ReceivedEvent): Promise<void> => {
     const handler = def.handlers[event.type]!;
     const parent = propagation.extract(context.active(), event.traceparent ? { traceparent: event.traceparent } : {});
     const span = tracer.startSpan(`consume ${event.type}`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.destination.name': msg.topic, 'messaging.consumer.group.name': def.group, 'messaging.message.id': event.id } }, parent);
-    const started = process.hrtime.bigint();
+    const started = hrNow();
     let attempts = 0;
     try {
       await context.with(trace.setSpan(parent, span), () =>
@@ -137,10 +165,89 @@ export async function startConsumer(def: ConsumerDefinition, deps: ConsumerDeps)
         }),
       );
     } finally {
-      deps.metrics?.eventHandlerDuration.observe({ topic: msg.topic, group: def.group }, Number(process.hrtime.bigint() - started) / 1e9);
+      deps.metrics?.eventHandlerDuration.observe({ topic: msg.topic, group: def.group }, Number(hrNow() - started) / 1e9);
       span.end();
     }
   };
 
-  return deps.transport.subscribe(def.group, def.topics, handle);
+  const handle = async (msg: TransportMessage): Promise<void> => {
+    const event = await accept(msg);
+    if (event) await handleOne(msg, event);
+  };
+
+  const batchHandlers = def.batchHandlers ?? {};
+  for (const type of Object.keys(batchHandlers)) {
+    if (!def.handlers[type]) throw new Error(`${def.group}: batch handler for ${type} has no single handler to fall back on`);
+  }
+  if (!Object.keys(batchHandlers).length) return deps.transport.subscribe(def.group, def.topics, handle);
+
+  /**
+   * One run of consecutive events of one batch-handled type and tenant: one transaction, one inbox
+   * INSERT, one handler call. A failed transaction hands each event to `handleOne` (retries, DLQ).
+   */
+  const processRun = async (run: { msg: TransportMessage; event: ReceivedEvent }[]): Promise<void> => {
+    const { event: first, msg: firstMsg } = run[0]!;
+    const links = run.slice(0, 128).flatMap(({ event }) => {
+      const ctx = event.traceparent ? trace.getSpanContext(propagation.extract(context.active(), { traceparent: event.traceparent })) : undefined;
+      return ctx ? [{ context: ctx }] : [];
+    });
+    const span = tracer.startSpan(`consume ${first.type} ×${run.length}`, { kind: SpanKind.CONSUMER, links, attributes: { 'messaging.destination.name': firstMsg.topic, 'messaging.consumer.group.name': def.group, 'messaging.batch.message_count': run.length } });
+    const started = hrNow();
+    try {
+      const fresh = await context.with(trace.setSpan(context.active(), span), () =>
+        requestScope.run({ tenantId: first.tenantId, requestId: first.id }, () =>
+          withTenant(deps.ds, first.tenantId, async (m) => {
+            const events = [...new Map(run.map(({ event }) => [event.id, event])).values()];
+            const inserted: { event_id: string }[] = await m.query(
+              `INSERT INTO inbox (consumer, event_id, tenant_id, type) SELECT $1, id, $2, $3 FROM unnest($4::uuid[]) AS id ON CONFLICT DO NOTHING RETURNING event_id`,
+              [def.group, first.tenantId, first.type, events.map((e) => e.id)],
+            );
+            const isNew = new Set(inserted.map((r) => r.event_id));
+            const news = events.filter((e) => isNew.has(e.id));
+            if (news.length) await batchHandlers[first.type]!({ events: news, m, log });
+            return news.length;
+          }),
+        ),
+      );
+      deps.metrics?.eventsConsumed.inc({ topic: firstMsg.topic, group: def.group, outcome: 'processed' }, fresh);
+      if (run.length > fresh) deps.metrics?.eventsConsumed.inc({ topic: firstMsg.topic, group: def.group, outcome: 'duplicate' }, run.length - fresh);
+      // Each event is observed with its share of the run's time.
+      const each = Number(hrNow() - started) / 1e9 / run.length;
+      for (let i = 0; i < run.length; i++) deps.metrics?.eventHandlerDuration.observe({ topic: firstMsg.topic, group: def.group }, each);
+    } catch (err) {
+      span.recordException(err as Error);
+      if (isConnectionError(err)) {
+        log.warn({ err, type: first.type, events: run.length }, 'database unavailable; the events will be redelivered');
+        await new Promise((r) => setTimeout(r, Math.max(deps.backoffMs, 200)));
+        throw err;
+      }
+      log.warn({ err, type: first.type, events: run.length }, 'batch failed; handling its events one by one');
+      for (const { msg, event } of run) await handleOne(msg, event);
+    } finally {
+      span.end();
+    }
+  };
+
+  const handleBatch = async (msgs: TransportMessage[]): Promise<void> => {
+    let run: { msg: TransportMessage; event: ReceivedEvent }[] = [];
+    const flush = async () => {
+      if (run.length) await processRun(run);
+      run = [];
+    };
+    for (const msg of msgs) {
+      const event = await accept(msg);
+      if (!event) continue;
+      if (!batchHandlers[event.type]) {
+        await flush();
+        await handleOne(msg, event);
+        continue;
+      }
+      const head = run[0]?.event;
+      if (head && (head.type !== event.type || head.tenantId !== event.tenantId)) await flush();
+      run.push({ msg, event });
+    }
+    await flush();
+  };
+
+  return deps.transport.subscribeBatch(def.group, def.topics, handleBatch, { maxMessages: def.batchSize ?? 500 });
 }

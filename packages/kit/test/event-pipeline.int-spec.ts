@@ -153,6 +153,73 @@ describe.each(factories)('event pipeline over the %s transport', (_name, make) =
     }
   });
 
+  it('hands runs of events to a batch handler in one transaction: in order, duplicates left out, poison dead-lettered, a failed run handled one by one', async () => {
+    const batches: number[][] = [];
+    const singles: number[] = [];
+    const tries = new Map<number, number>();
+    const nOf = (e: { data: unknown }) => (e.data as { n: number }).n;
+    // The new group reads the topic from its start: the earlier tests' events are handled too, unrecorded.
+    const mine = new Set(['tenant-bt', 'tenant-bu', 'tenant-bf']);
+    const batched = await startConsumer(
+      {
+        group: 'test.batched',
+        topics: ['test.thing'],
+        handlers: {
+          [TYPE]: async ({ event }) => {
+            const n = nOf(event);
+            tries.set(n, (tries.get(n) ?? 0) + 1);
+            if ((event.data as { failTimes?: number }).failTimes) throw new Error(`single failure for ${n}`);
+            if (mine.has(event.tenantId)) singles.push(n);
+          },
+        },
+        batchHandlers: {
+          [TYPE]: async ({ events, m }) => {
+            const [tenant] = await m.query(`SELECT current_setting('app.tenant_id', true) AS t`);
+            expect(events.every((e) => e.tenantId === tenant.t)).toBe(true);
+            if (events.some((e) => (e.data as { failTimes?: number }).failTimes)) throw new Error('one event in this run is bad');
+            if (mine.has(events[0]!.tenantId)) batches.push(events.map(nOf));
+          },
+        },
+        batchSize: 50,
+      },
+      { ds: ds.current, transport, registry, log, maxAttempts: 3, backoffMs: 10 },
+    );
+    const message = (tenantId: string, data: Record<string, number>) =>
+      toTransportMessage({ eventId: randomUUID(), tenantId, topic: 'test.thing', key: 'batch', type: TYPE, source: 'test', subject: 'batch', data, time: new Date().toISOString() });
+    const inbox = async (tenant: string) =>
+      (await withTenant(ds.current, tenant, (m) => m.query(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'test.batched'`)))[0].n;
+    try {
+      const good = [60, 61, 62, 63, 64, 65, 66, 67, 68, 69].map((n) => message('tenant-bt', { n }));
+      const poison = message('tenant-bt', { n: 'sixty' as unknown as number });
+      const other = message('tenant-bu', { n: 90 });
+      // One publish: the run is split by the other tenant's event, and carries a redelivered event and a poison one.
+      await transport.publish([...good.slice(0, 5), poison, good[2]!, ...good.slice(5, 8), other, ...good.slice(8)]);
+      await eventually(async () => batches.flat().length === 11);
+      expect(batches.flat()).toEqual([60, 61, 62, 63, 64, 65, 66, 67, 90, 68, 69]);
+      expect(batches.length).toBeLessThan(11); // runs, not one call per event
+      expect(singles).toEqual([]);
+      expect(await inbox('tenant-bt')).toBe(10);
+      expect(await inbox('tenant-bu')).toBe(1);
+      await eventually(async () => dlq.some((m) => m.headers['x-dlq-consumer-group'] === 'test.batched' && m.headers['x-dlq-error-type'] === 'EventValidationError'));
+      // Delivered again: nothing is handed over twice.
+      await transport.publish(good.slice(0, 3));
+      await transport.publish([message('tenant-bt', { n: 70 })]);
+      await eventually(async () => batches.flat().includes(70));
+      expect(batches.flat().filter((n) => n !== 70)).toHaveLength(11);
+
+      // A run whose transaction fails is handled one by one: the bad event alone is retried and dead-lettered.
+      await transport.publish([message('tenant-bf', { n: 80 }), message('tenant-bf', { n: 81, failTimes: 99 }), message('tenant-bf', { n: 82 })]);
+      await eventually(async () => dlq.some((m) => m.headers['x-dlq-consumer-group'] === 'test.batched' && JSON.parse(m.value).n === 81));
+      await eventually(async () => singles.includes(82));
+      expect(singles).toEqual([80, 82]);
+      expect(tries.get(81)).toBe(3);
+      expect(batches.flat()).not.toContain(80);
+      expect(await inbox('tenant-bf')).toBe(2);
+    } finally {
+      await batched.stop();
+    }
+  });
+
   it('changes nothing when an event is delivered again', async () => {
     const eventId = randomUUID();
     const message = toTransportMessage({ eventId, tenantId: 'tenant-r', topic: 'test.thing', key: 'r', type: TYPE, source: 'test', subject: 'r', data: { n: 10 }, time: new Date().toISOString() });

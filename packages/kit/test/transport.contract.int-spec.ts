@@ -91,6 +91,35 @@ describe.each(factories)('%s transport contract', (_name, make) => {
     expect(got.map((m) => JSON.parse(m.value).n)).toEqual([1, 2]);
   });
 
+  it('hands batches of at most maxMessages in order, and the whole failed batch again', async () => {
+    const batches: number[][] = [];
+    let failures = 0;
+    const sub = await sut.subscribeBatch(
+      'g-batch',
+      ['batched'],
+      async (ms) => {
+        const ns = ms.map((m) => JSON.parse(m.value).n as number);
+        if (ns.includes(7) && failures < 1) {
+          failures++;
+          throw new Error('transient');
+        }
+        batches.push(ns);
+      },
+      { maxMessages: 4 },
+    );
+    stops.push(() => sub.stop());
+    const all = Array.from({ length: 10 }, (_, n) => msg('batched', 'one-key', n));
+    await sut.publish(all);
+    await eventually(async () => batches.flat().includes(9), { timeoutMs: 30_000 });
+    expect(failures).toBe(1);
+    expect(batches.every((b) => b.length >= 1 && b.length <= 4)).toBe(true);
+    expect(batches.some((b) => b.length > 1)).toBe(true);
+    // In order; the failed batch came again from its first message (none of it was skipped).
+    const seen = batches.flat();
+    expect([...new Set(seen)]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+
   it('reports lag until the group has handled the messages', async () => {
     await sut.publish([msg('lagging', 'a', 1), msg('lagging', 'b', 2), msg('lagging', 'c', 3)]);
     expect(await sut.lag('g-lag', 'lagging')).toBe(3);

@@ -1,7 +1,9 @@
-import type { MessageHandler, Subscription, Transport, TransportHealth, TransportMessage } from './transport';
+import type { BatchMessageHandler, MessageHandler, Subscription, Transport, TransportHealth, TransportMessage } from './transport';
 
 interface Group {
-  handler: MessageHandler;
+  /** Handles up to `maxMessages` consecutive messages of one topic. */
+  handler: BatchMessageHandler;
+  maxMessages: number;
   topics: Set<string>;
   /** Next offset to deliver, per topic. */
   offsets: Map<string, number>;
@@ -44,9 +46,13 @@ export class InProcessTransport implements Transport {
     for (const g of this.groups.values()) if (messages.some((m) => g.topics.has(m.topic))) this.pump(g);
   }
 
-  async subscribe(groupId: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
+  subscribe(groupId: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
+    return this.subscribeBatch(groupId, topics, ([message]) => handler(message!), { maxMessages: 1 });
+  }
+
+  async subscribeBatch(groupId: string, topics: string[], handler: BatchMessageHandler, opts: { maxMessages: number }): Promise<Subscription> {
     if (this.groups.has(groupId)) throw new Error(`consumer group ${groupId} is already subscribed in this process`);
-    const group: Group = { handler, topics: new Set(topics), offsets: new Map(topics.map((t) => [t, 0])), running: false, stopped: false };
+    const group: Group = { handler, maxMessages: Math.max(1, Math.floor(opts.maxMessages)), topics: new Set(topics), offsets: new Map(topics.map((t) => [t, 0])), running: false, stopped: false };
     this.groups.set(groupId, group);
     this.pump(group);
     return {
@@ -70,7 +76,7 @@ export class InProcessTransport implements Transport {
     this.connected = false;
   }
 
-  /** Delivers pending messages one at a time per group; a failure pauses, then retries the same message. */
+  /** Delivers pending messages in order per group (up to maxMessages of one topic at a time); a failure pauses, then retries the same messages. */
   private pump(group: Group): void {
     if (group.running || group.stopped) return;
     group.running = true;
@@ -81,8 +87,8 @@ export class InProcessTransport implements Transport {
           const next = this.nextFor(group);
           if (!next) return;
           try {
-            await group.handler(next.message);
-            group.offsets.set(next.topic, next.offset + 1);
+            await group.handler(next.messages);
+            group.offsets.set(next.topic, next.offset + next.messages.length);
           } catch {
             await new Promise((r) => setTimeout(r, this.opts.redeliveryDelayMs ?? 100));
           }
@@ -94,11 +100,13 @@ export class InProcessTransport implements Transport {
     })();
   }
 
-  private nextFor(group: Group): { topic: string; offset: number; message: TransportMessage } | undefined {
+  private nextFor(group: Group): { topic: string; offset: number; messages: TransportMessage[] } | undefined {
     for (const topic of group.topics) {
       const offset = group.offsets.get(topic) ?? 0;
-      const message = this.logs.get(topic)?.[offset];
-      if (message) return { topic, offset, message: { ...message, headers: { ...message.headers } } };
+      const log = this.logs.get(topic);
+      if (log && offset < log.length) {
+        return { topic, offset, messages: log.slice(offset, offset + group.maxMessages).map((m) => ({ ...m, headers: { ...m.headers } })) };
+      }
     }
     return undefined;
   }

@@ -1,7 +1,7 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer, type IHeaders } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type ConsumerRunConfig, type KafkaMessage, type Producer, type IHeaders } from 'kafkajs';
 import type { Logger } from 'pino';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
-import type { MessageHandler, Subscription, Transport, TransportHealth, TransportMessage } from './transport';
+import type { BatchMessageHandler, MessageHandler, Subscription, Transport, TransportHealth, TransportMessage } from './transport';
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -195,23 +195,47 @@ export class KafkaTransport implements Transport {
     this.markReachable(true);
   }
 
-  async subscribe(groupId: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
+  subscribe(groupId: string, topics: string[], handler: MessageHandler): Promise<Subscription> {
+    return this.run(groupId, topics, {
+      eachMessage: async ({ topic, message }) => handler(this.toMessage(topic, message)),
+    });
+  }
+
+  subscribeBatch(groupId: string, topics: string[], handler: BatchMessageHandler, opts: { maxMessages: number }): Promise<Subscription> {
+    const max = Math.max(1, Math.floor(opts.maxMessages));
+    return this.run(groupId, topics, {
+      // Offsets are resolved slice by slice: a throw makes kafkajs commit what was resolved and fetch
+      // again from the first message of the failed slice.
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        for (let i = 0; i < batch.messages.length; i += max) {
+          if (!isRunning() || isStale()) return;
+          const slice = batch.messages.slice(i, i + max);
+          await handler(slice.map((m) => this.toMessage(batch.topic, m)));
+          resolveOffset(slice[slice.length - 1]!.offset);
+          await heartbeat();
+        }
+      },
+    });
+  }
+
+  private toMessage(topic: string, message: KafkaMessage): TransportMessage {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(message.headers ?? {})) {
+      const s = headerString(v);
+      if (s !== undefined) headers[k] = s;
+    }
+    // A tombstone (null value) stays null: the consumer dead-letters it unchanged.
+    return { topic: topic.slice(this.prefix.length), key: message.key?.toString('utf8') ?? '', value: message.value?.toString('utf8') ?? '', headers, ...(message.value === null ? { tombstone: true } : {}) };
+  }
+
+  private async run(groupId: string, topics: string[], runConfig: ConsumerRunConfig): Promise<Subscription> {
     await this.ensureTopics(topics);
     const consumer = this.kafka.consumer({ groupId: this.prefix + groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 10_000, allowAutoTopicCreation: false });
     await consumer.connect();
     await consumer.subscribe({ topics: topics.map((t) => this.prefix + t), fromBeginning: true });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.run({
-      eachMessage: async ({ topic, message }) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) {
-          const s = headerString(v);
-          if (s !== undefined) headers[k] = s;
-        }
-        // A tombstone (null value) stays null: the consumer dead-letters it unchanged.
-        await handler({ topic: topic.slice(this.prefix.length), key: message.key?.toString('utf8') ?? '', value: message.value?.toString('utf8') ?? '', headers, ...(message.value === null ? { tombstone: true } : {}) });
-      },
-    });
+    await consumer.run(runConfig);
     await joined;
     this.consumers.add(consumer);
     return {

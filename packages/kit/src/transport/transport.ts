@@ -15,6 +15,8 @@ export interface TransportHealth {
 }
 
 export type MessageHandler = (message: TransportMessage) => Promise<void>;
+/** Consecutive messages of one topic (one partition in Kafka), in order; a throw redelivers them all. */
+export type BatchMessageHandler = (messages: TransportMessage[]) => Promise<void>;
 
 export interface Subscription {
   stop(): Promise<void>;
@@ -32,6 +34,12 @@ export interface Transport {
   publish(messages: TransportMessage[]): Promise<void>;
   /** Resolves once the group receives messages; a new group starts at the earliest message. */
   subscribe(groupId: string, topics: string[], handler: MessageHandler): Promise<Subscription>;
+  /**
+   * Like `subscribe`, but hands over up to `maxMessages` consecutive messages of one topic (one
+   * partition in Kafka) at a time, in order. Once the handler resolves they are all handled; when it
+   * throws, the same messages come again (at-least-once, as for single messages).
+   */
+  subscribeBatch(groupId: string, topics: string[], handler: BatchMessageHandler, opts: { maxMessages: number }): Promise<Subscription>;
   /** Messages in `topic` not yet handled by `groupId` (consumer lag). */
   lag(groupId: string, topic: string): Promise<number>;
   isConnected(): boolean;

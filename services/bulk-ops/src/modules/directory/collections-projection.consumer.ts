@@ -1,7 +1,9 @@
-import type { ConsumerDefinition, EventHandlerArgs, EventPayloads } from '@commonhold/kit';
-import { addToBalance, deleteApartment, deleteBuilding, upsertApartment, upsertBuilding, upsertContact } from './directory.store';
+import type { BatchEventHandlerArgs, ConsumerDefinition, EventHandlerArgs, EventPayloads } from '@commonhold/kit';
+import { addToBalance, addToBalances, deleteApartment, deleteBuilding, upsertApartment, upsertBuilding, upsertContact } from './directory.store';
 
 type P = EventPayloads;
+type Posted = P['commonhold.collections.ledger-entry.posted.v1'];
+const entry = (d: Posted) => ({ apartmentId: d.apartmentId, buildingId: d.buildingId, currency: d.amount.currency, amountMinor: d.amount.amountMinor });
 
 const building = ({ event, m }: EventHandlerArgs<P['commonhold.collections.building.created.v1']>) =>
   upsertBuilding(m, event.tenantId, { id: event.data.buildingId, name: event.data.name, currency: event.data.currency });
@@ -11,7 +13,7 @@ const apartment = ({ event, m }: EventHandlerArgs<P['commonhold.collections.apar
 /**
  * Keeps bulk-ops' directory from collections' events: buildings, apartments with their floors and
  * shares, who a reminder would reach, and balances. Events carry full state, so a created/updated event is an upsert; the kit's inbox makes
- * a redelivered ledger entry add nothing twice.
+ * a redelivered ledger entry add nothing twice. Ledger entries are projected in batches.
  */
 export const collectionsProjectionConsumer: ConsumerDefinition = {
   group: 'bulk-ops.projections',
@@ -25,7 +27,10 @@ export const collectionsProjectionConsumer: ConsumerDefinition = {
     'commonhold.collections.apartment.deleted.v1': ({ event, m }: EventHandlerArgs<P['commonhold.collections.apartment.deleted.v1']>) => deleteApartment(m, event.tenantId, event.data.apartmentId),
     'commonhold.collections.apartment-contact.changed.v1': ({ event, m }: EventHandlerArgs<P['commonhold.collections.apartment-contact.changed.v1']>) =>
       upsertContact(m, event.tenantId, { apartmentId: event.data.apartmentId, buildingId: event.data.buildingId, owner: event.data.owner }),
-    'commonhold.collections.ledger-entry.posted.v1': ({ event, m }: EventHandlerArgs<P['commonhold.collections.ledger-entry.posted.v1']>) =>
-      addToBalance(m, event.tenantId, { apartmentId: event.data.apartmentId, buildingId: event.data.buildingId, currency: event.data.amount.currency, amountMinor: event.data.amount.amountMinor }),
+    'commonhold.collections.ledger-entry.posted.v1': ({ event, m }: EventHandlerArgs<Posted>) => addToBalance(m, event.tenantId, entry(event.data)),
+  },
+  // A bulk job posts thousands of entries at once: a run of them is one transaction and one upsert.
+  batchHandlers: {
+    'commonhold.collections.ledger-entry.posted.v1': ({ events, m }: BatchEventHandlerArgs<Posted>) => addToBalances(m, events[0]!.tenantId, events.map((e) => entry(e.data))),
   },
 };

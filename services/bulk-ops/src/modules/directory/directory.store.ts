@@ -64,6 +64,28 @@ export async function addToBalance(m: EntityManager, tenantId: string, e: { apar
   );
 }
 
+/**
+ * Many ledger entries at once (the projection's batch path): summed per apartment first, then one
+ * upsert — the same balances and entry counts as `addToBalance` for each entry in turn.
+ */
+export async function addToBalances(m: EntityManager, tenantId: string, entries: { apartmentId: string; buildingId: string; currency: string; amountMinor: number }[]): Promise<void> {
+  const per = new Map<string, { buildingId: string; currency: string; sum: number; n: number }>();
+  for (const e of entries) {
+    const t = per.get(e.apartmentId);
+    if (t) {
+      t.sum += e.amountMinor;
+      t.n++;
+    } else per.set(e.apartmentId, { buildingId: e.buildingId, currency: e.currency, sum: e.amountMinor, n: 1 });
+  }
+  const rows = [...per];
+  await m.query(
+    `INSERT INTO directory_balances (apartment_id, tenant_id, building_id, currency, balance_minor, entries)
+     SELECT a, $1, b, c, s, n FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::int[]) AS x(a, b, c, s, n)
+     ON CONFLICT (apartment_id) DO UPDATE SET balance_minor = directory_balances.balance_minor + EXCLUDED.balance_minor, entries = directory_balances.entries + EXCLUDED.entries, updated_at = now()`,
+    [tenantId, rows.map(([a]) => a), rows.map(([, t]) => t.buildingId), rows.map(([, t]) => t.currency), rows.map(([, t]) => t.sum), rows.map(([, t]) => t.n)],
+  );
+}
+
 /** A building as the preview needs it; null when unknown, deleted or outside the caller's scope. */
 export async function buildingFact(m: EntityManager, tenantId: string, id: string): Promise<{ buildingId: string; name: string; currency: string } | null> {
   const [row] = await m.query(`SELECT id, name, currency FROM directory_buildings WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL`, [tenantId, id]);
