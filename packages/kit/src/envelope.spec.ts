@@ -1,4 +1,4 @@
-import { fromTransportMessage, MalformedEventError, toTransportMessage, toTransportMessageViaSdk, type OutboxEvent } from './envelope';
+import { fromTransportMessage, fromTransportMessageViaSdk, MalformedEventError, toTransportMessage, toTransportMessageViaSdk, type OutboxEvent } from './envelope';
 import type { TransportMessage } from './transport/transport';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -110,5 +110,65 @@ describe('fromTransportMessage', () => {
     const m = make();
     expect(() => fromTransportMessage(m)).toThrow(MalformedEventError);
     expect(() => fromTransportMessage(m)).toThrow(message);
+  });
+});
+
+describe('fromTransportMessage against the CloudEvents SDK', () => {
+  const base = () => toTransportMessage(buildEvent());
+  const withHeaders = (headers: Record<string, string | undefined>): TransportMessage => {
+    const m = base();
+    const h: Record<string, string> = { ...m.headers };
+    for (const [k, v] of Object.entries(headers)) {
+      if (v === undefined) delete h[k];
+      else h[k] = v;
+    }
+    return { ...m, headers: h };
+  };
+  const sdk = (m: TransportMessage) => {
+    try {
+      return fromTransportMessageViaSdk(m);
+    } catch {
+      return null;
+    }
+  };
+  const ours = (m: TransportMessage) => {
+    try {
+      return fromTransportMessage(m);
+    } catch (err) {
+      expect(err).toBeInstanceOf(MalformedEventError);
+      return null;
+    }
+  };
+
+  // [case, message, what ours does where it is stricter than the SDK ('refuses') or null when it agrees]
+  it.each<[string, TransportMessage, 'refuses' | null]>([
+    ['a good message', base(), null],
+    ['a time with an offset', withHeaders({ ce_time: '2026-11-22T11:15:00+01:00' }), null],
+    ['a time without fractions', withHeaders({ ce_time: '2026-11-22T10:15:00Z' }), null],
+    ['no time', withHeaders({ ce_time: undefined }), null],
+    ['a time that is not a date', withHeaders({ ce_time: 'yesterday' }), null],
+    ['a date without a time', withHeaders({ ce_time: '2026-11-22' }), 'refuses'],
+    ['no type', withHeaders({ ce_type: undefined }), 'refuses'],
+    ['an empty type', withHeaders({ ce_type: '' }), 'refuses'],
+    ['an empty id', withHeaders({ ce_id: '' }), null],
+    ['no source', withHeaders({ ce_source: undefined }), 'refuses'],
+    ['an attribute name with a dash', withHeaders({ 'ce_x-y': 'v' }), 'refuses'],
+    ['an attribute name in capitals', withHeaders({ ce_Tenant: 'v' }), 'refuses'],
+    ['another extension', withHeaders({ ce_region: 'eu' }), null],
+    ['specversion 0.3', withHeaders({ ce_specversion: '0.3' }), 'refuses'],
+    ['no tenant id', withHeaders({ ce_tenantid: undefined }), 'refuses'],
+  ])('agrees with the SDK on %s, or is stricter where it says so', (_what, m, stricter) => {
+    const reference = sdk(m);
+    const got = ours(m);
+    if (stricter === 'refuses') {
+      expect(got).toBeNull();
+      return;
+    }
+    expect(got === null).toBe(reference === null);
+    if (got && reference) {
+      const { time, ...rest } = reference;
+      expect({ id: got.id, type: got.type, source: got.source, subject: got.subject, tenantid: got.tenantId }).toEqual(rest);
+      if (m.headers.ce_time !== undefined) expect(got.time).toBe(time);
+    }
   });
 });

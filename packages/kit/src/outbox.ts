@@ -27,20 +27,21 @@ export async function enqueueEvents(
   propagation.inject(context.active(), carrier);
   const traceparent = carrier.traceparent ?? null;
   const ids: string[] = [];
-  const params: unknown[] = [];
-  const rows: string[] = [];
+  const rows: { event_id: string; topic: string; partition_key: string; type: string; subject: string; data: unknown }[] = [];
   for (const e of events) {
     registry.validate(e.type, e.data);
-    const topic = registry.contract(e.type).topic;
     const id = randomUUID();
     ids.push(id);
-    const n = params.length;
-    rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}::jsonb, $${n + 9})`);
-    params.push(tenantId, id, topic, e.key ?? e.subject, e.type, source, e.subject, JSON.stringify(e.data), traceparent);
+    rows.push({ event_id: id, topic: registry.contract(e.type).topic, partition_key: e.key ?? e.subject, type: e.type, subject: e.subject, data: e.data });
   }
+  // One JSON parameter for any number of events (no bind-parameter limit), inserted in the order
+  // given: the relay publishes by outbox id.
   await m.query(
-    `INSERT INTO outbox (tenant_id, event_id, topic, partition_key, type, source, subject, data, traceparent) VALUES ${rows.join(', ')}`,
-    params,
+    `INSERT INTO outbox (tenant_id, event_id, topic, partition_key, type, source, subject, data, traceparent)
+     SELECT $1, x.event_id, x.topic, x.partition_key, x.type, $2, x.subject, x.data, $3
+       FROM ROWS FROM (jsonb_to_recordset($4::jsonb) AS (event_id uuid, topic text, partition_key text, type text, subject text, data jsonb)) WITH ORDINALITY AS x(event_id, topic, partition_key, type, subject, data, n)
+      ORDER BY x.n`,
+    [tenantId, source, traceparent, JSON.stringify(rows)],
   );
   return ids;
 }

@@ -92,6 +92,29 @@ it('publishes in commit order across batches, and only one of two replicas publi
   }
 });
 
+it('writes 8,000 events of one transaction in one statement, and publishes them in the order given with their fields intact', async () => {
+  // 8,000 rows × 9 columns would pass PostgreSQL's 65,535 bind parameters as one multi-row VALUES.
+  const transport = new SlowTransport();
+  await transport.connect();
+  const relay = new OutboxRelay({ databaseUrl: appUrl, transport, log, name: 'relay-bulk', batchSize: 1000 });
+  try {
+    const ids = await withTenant(ds, 'tenant-bulk', (m) =>
+      enqueueEvents(m, registry, 'test', 'tenant-bulk', Array.from({ length: 8000 }, (_, i) => ({ type: TYPE, subject: `s-${i}`, key: `k-${i % 7}`, data: { n: 10_000 + i, note: i === 3 ? 'quote " back\\slash ünïcode' : undefined } }))),
+    );
+    expect(ids).toHaveLength(8000);
+    await relay.start();
+    await eventually(async () => transport.published.filter((m) => m.headers.ce_tenantid === 'tenant-bulk').length === 8000, { timeoutMs: 60_000 });
+    const mine = transport.published.filter((m) => m.headers.ce_tenantid === 'tenant-bulk');
+    expect(numbers(mine)).toEqual(Array.from({ length: 8000 }, (_, i) => 10_000 + i));
+    expect(mine.map((m) => m.headers.ce_id)).toEqual(ids);
+    expect(mine[3]).toMatchObject({ topic: 'test.thing', key: 'k-3', headers: { ce_subject: 's-3', ce_source: 'test', ce_type: TYPE } });
+    expect(JSON.parse(mine[3]!.value)).toEqual({ n: 10_003, note: 'quote " back\\slash ünïcode' });
+  } finally {
+    await relay.stop();
+    await transport.close();
+  }
+}, 90_000);
+
 it('keeps the rows when publishing fails, and publishes them once the transport recovers', async () => {
   const transport = new SlowTransport();
   await transport.connect();

@@ -1,4 +1,4 @@
-import { executable, previewCommonExpense, type ApartmentFact, type CommonExpenseParams } from './preview';
+import { executable, hashPreview, previewCommonExpense, type ApartmentFact, type CommonExpenseParams, type PreviewItem } from './preview';
 
 const building = { buildingId: 'b1', currency: 'GBP' };
 const apt = (overrides: Partial<ApartmentFact>): ApartmentFact => ({ apartmentId: 'a1', buildingId: 'b1', unit: '1', ownershipShare: 500, balanceMinor: 0, ...overrides });
@@ -47,5 +47,32 @@ describe('previewCommonExpense', () => {
       previewCommonExpense(params({ dueOn: '2026-12-31' }), building, three),
     ];
     for (const c of changed) expect(c.previewHash).not.toBe(base);
+  });
+});
+
+describe('hashPreview', () => {
+  const item: PreviewItem = { seq: 1, apartmentId: 'a1', buildingId: 'b1', unit: 'Flat 1', weight: 1, balanceBeforeMinor: 10, chargeMinor: 5, balanceAfterMinor: 15, currency: 'GBP', validationErrors: [], channel: 'email', partyId: 'p1' };
+  const base = hashPreview({ head: 1 }, [item, { ...item, apartmentId: 'a2', seq: 2 }]);
+
+  it.each<[string, Partial<PreviewItem>]>([
+    ['apartment', { apartmentId: 'a9' }],
+    ['building', { buildingId: 'b9' }],
+    ['unit', { unit: 'Flat 9' }],
+    ['weight', { weight: 2 }],
+    ['balance before', { balanceBeforeMinor: 11 }],
+    ['charge', { chargeMinor: 6 }],
+    ['balance after', { balanceAfterMinor: 16 }],
+    ['currency', { currency: 'EUR' }],
+    ['channel', { channel: 'sms' }],
+    ['party', { partyId: null }],
+    ['validation errors', { validationErrors: [{ field: 'weight', code: 'MISSING_WEIGHT', message: 'x' }] }],
+  ])('changes with the item\'s %s', (_what, change) => {
+    expect(hashPreview({ head: 1 }, [{ ...item, ...change }, { ...item, apartmentId: 'a2', seq: 2 }])).not.toBe(base);
+  });
+
+  it('ignores the position number, not the order, and covers the head', () => {
+    expect(hashPreview({ head: 1 }, [{ ...item, seq: 7 }, { ...item, apartmentId: 'a2', seq: 8 }])).toBe(base);
+    expect(hashPreview({ head: 1 }, [{ ...item, apartmentId: 'a2' }, item])).not.toBe(base);
+    expect(hashPreview({ head: 2 }, [item, { ...item, apartmentId: 'a2', seq: 2 }])).not.toBe(base);
   });
 });

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { ApartmentFact, BuildingFact, BuildingImpact, Preview, PreviewItem, ValidationIssue } from './preview';
-import { stableJson } from './preview';
+import { hashPreview } from './preview';
 import { selectApartments, type Scope } from './scope';
 
 /**
@@ -78,8 +77,6 @@ export function previewReminder(params: unknown, scope: Scope, buildings: readon
       const valid = of.filter((i) => !i.validationErrors.length).length;
       return { buildingId: b, items: of.length, validItems: valid, invalidItems: of.length - valid, currency: currency.get(b)!, chargeTotalMinor: 0, balanceBeforeTotalMinor: balance, balanceAfterTotalMinor: balance };
     });
-  const previewHash = createHash('sha256')
-    .update(stableJson({ action: 'reminder', params, buildings, jobErrors, items: items.map(({ seq, ...rest }) => rest) }))
-    .digest('hex');
+  const previewHash = hashPreview({ action: 'reminder', params, buildings, jobErrors }, items);
   return { items, estimatedImpact, jobErrors, previewHash };
 }
