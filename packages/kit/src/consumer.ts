@@ -46,8 +46,15 @@ export interface ConsumerDefinition {
    * usual retries and dead-lettering), so one bad event still only costs itself.
    */
   batchHandlers?: Record<string, BatchEventHandler>;
-  /** Most messages handed over at once when there are `batchHandlers` (default 500). */
+  /** Most messages handed over at once when there are `batchHandlers` or a `concurrency` (default 500). */
   batchSize?: number;
+  /**
+   * For independent commands only (no order among them, idempotent each, touching disjoint rows):
+   * the events of one handed-over batch are handled up to this many at a time, each in its own
+   * transaction with the usual inbox, retries and dead-lettering; the batch is done when all are.
+   * Default 1: one at a time, in order.
+   */
+  concurrency?: number;
 }
 
 export interface ConsumerDeps {
@@ -178,6 +185,25 @@ export async function startConsumer(def: ConsumerDefinition, deps: ConsumerDeps)
   const batchHandlers = def.batchHandlers ?? {};
   for (const type of Object.keys(batchHandlers)) {
     if (!def.handlers[type]) throw new Error(`${def.group}: batch handler for ${type} has no single handler to fall back on`);
+  }
+  const concurrency = Math.max(1, Math.floor(def.concurrency ?? 1));
+  if (concurrency > 1 && Object.keys(batchHandlers).length) throw new Error(`${def.group}: a consumer has either batch handlers or a concurrency, not both`);
+  if (concurrency > 1) {
+    return deps.transport.subscribeBatch(
+      def.group,
+      def.topics,
+      async (msgs) => {
+        let next = 0;
+        const worker = async () => {
+          while (next < msgs.length) await handle(msgs[next++]!);
+        };
+        // All workers finish before a failure (a lost database) is thrown for the batch to come again.
+        const settled = await Promise.allSettled(Array.from({ length: Math.min(concurrency, msgs.length) }, worker));
+        const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+      },
+      { maxMessages: def.batchSize ?? 500 },
+    );
   }
   if (!Object.keys(batchHandlers).length) return deps.transport.subscribe(def.group, def.topics, handle);
 

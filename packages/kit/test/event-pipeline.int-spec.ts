@@ -220,6 +220,44 @@ describe.each(factories)('event pipeline over the %s transport', (_name, make) =
     }
   });
 
+  it('handles independent commands of one batch up to `concurrency` at a time, each once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const handled: number[] = [];
+    const concurrent = await startConsumer(
+      {
+        group: 'test.concurrent',
+        topics: ['test.thing'],
+        concurrency: 3,
+        handlers: {
+          [TYPE]: async ({ event }) => {
+            if (event.tenantId !== 'tenant-cc') return; // the earlier tests' events
+            inFlight++;
+            most = Math.max(most, inFlight);
+            // Wait (up to 3 s) until three are in flight: only concurrent handling gets there.
+            for (let i = 0; i < 60 && most < 3; i++) await new Promise((r) => setTimeout(r, 50));
+            inFlight--;
+            handled.push((event.data as { n: number }).n);
+          },
+        },
+      },
+      { ds: ds.current, transport, registry, log, maxAttempts: 3, backoffMs: 10 },
+    );
+    try {
+      const message = (n: number) => toTransportMessage({ eventId: randomUUID(), tenantId: 'tenant-cc', topic: 'test.thing', key: 'cc', type: TYPE, source: 'test', subject: 'cc', data: { n }, time: new Date().toISOString() });
+      const six = [70, 71, 72, 73, 74, 75].map(message);
+      await transport.publish([...six, six[0]!]);
+      await eventually(async () => handled.length === 6, { timeoutMs: 30_000 });
+      await new Promise((r) => setTimeout(r, 300)); // a second handling of the duplicate would show now
+      expect(most).toBe(3);
+      expect(handled.sort()).toEqual([70, 71, 72, 73, 74, 75]);
+      const inbox = await withTenant(ds.current, 'tenant-cc', (m) => m.query(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'test.concurrent'`));
+      expect(inbox[0].n).toBe(6);
+    } finally {
+      await concurrent.stop();
+    }
+  });
+
   it('changes nothing when an event is delivered again', async () => {
     const eventId = randomUUID();
     const message = toTransportMessage({ eventId, tenantId: 'tenant-r', topic: 'test.thing', key: 'r', type: TYPE, source: 'test', subject: 'r', data: { n: 10 }, time: new Date().toISOString() });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { badInput, idempotent, isUuid, newEvent, publishEvents, writeAudit, type EventRegistry } from '@commonhold/kit';
+import { badInput, idempotent, isUuid, newEvent, publishEvents, requestScope, writeAudit, type EventRegistry } from '@commonhold/kit';
 import { computePreview, loadJob } from './dry-run-job';
 import { CHUNK_SIZE, EXECUTED, REMINDER_CHUNK_SIZE, executableStored, refusal, visibleState, type ReminderParams } from './job';
-import { itemErrors, jobItems, markItemsQueued, setJobStatus, type ItemRow, type JobRow } from './job.store';
+import { itemErrors, jobItems, markItemsQueued, queuePreviewedItems, setJobStatus, type ItemRow, type JobRow } from './job.store';
 import type { Command } from './manage-templates';
 import type { CommonExpenseParams } from './preview';
 import { currentTraceId, writeAuditMany } from './trace-id';
@@ -55,7 +55,7 @@ export function chargeCommands(job: JobRow, items: Pick<ItemRow, 'id' | 'apartme
 }
 
 /** Sends items to collections as charge or reminder commands. */
-async function dispatch(m: EntityManager, registry: EventRegistry, tenantId: string, job: JobRow, items: ItemRow[]): Promise<void> {
+async function dispatch(m: EntityManager, registry: EventRegistry, tenantId: string, job: JobRow, items: Pick<ItemRow, 'id' | 'apartment_id' | 'charge_minor'>[]): Promise<void> {
   await publishEvents(m, registry, tenantId, job.action === 'reminder' ? reminderCommands(job, items) : chargeCommands(job, items));
 }
 
@@ -81,21 +81,29 @@ export function executeJob(m: EntityManager, registry: EventRegistry, cmd: Comma
     if (now.previewHash !== job.preview_hash) {
       throw refusal('STALE_PREVIEW', 'The data changed since the dry run (apartments, shares, balances or owners\' contact); run it again and review the new preview', { currentPreviewHash: now.previewHash });
     }
-    const items = await jobItems(m, tenantId, job.id, { status: 'previewed' });
-    if (!executableStored(job, items)) throw refusal('VALIDATION_ERRORS', 'The preview has validation errors; fix them and run the dry run again');
-    // A reminder item is always sent; a zero charge has nothing to post.
-    const chargeable = job.action === 'reminder' ? items : items.filter((i) => Number(i.charge_minor) > 0);
-    await markItemsQueued(m, tenantId, job.id, chargeable.map((i) => i.id));
+    // Whether the stored preview may execute (read set-based: the item count, and only the items that have errors).
+    const [check]: { items: number; zero: number; errors: ItemRow['validation_errors'][] }[] = await m.query(
+      `SELECT count(*)::int AS items, count(*) FILTER (WHERE charge_minor = 0)::int AS zero,
+              COALESCE(jsonb_agg(validation_errors) FILTER (WHERE validation_errors <> '[]'::jsonb), '[]'::jsonb) AS errors
+         FROM bulk_job_items WHERE tenant_id = $1 AND job_id = $2 AND status = 'previewed'`,
+      [tenantId, job.id],
+    );
+    if (!executableStored(job, check!.errors.map((e) => ({ validation_errors: e })), check!.items)) throw refusal('VALIDATION_ERRORS', 'The preview has validation errors; fix them and run the dry run again');
+    const reminder = job.action === 'reminder';
+    // A reminder item is always sent; a zero charge has nothing to post. Each queued item is audited.
+    const chargeable = await queuePreviewedItems(m, tenantId, job.id, { zeroChargesToo: reminder, actor: cmd.actor, traceId: currentTraceId(), requestId: requestScope.getStore()?.requestId ?? null });
     // A zero charge posts nothing: the item is done at once.
-    if (chargeable.length < items.length) {
-      await m.query(`UPDATE bulk_job_items SET status = 'succeeded', updated_at = now() WHERE tenant_id = $1 AND job_id = $2 AND status = 'previewed'`, [tenantId, job.id]);
-      await writeAuditMany(m, tenantId, cmd.actor, items.filter((i) => Number(i.charge_minor) === 0).map((it) => ({ action: 'bulk-job-item.succeeded', entityType: 'bulk-job-item', entityId: it.id, after: { jobId: job.id, chargeMinor: 0, posted: false } })));
+    if (!reminder && check!.zero) {
+      const done: { id: string }[] = await m.query(
+        `UPDATE bulk_job_items SET status = 'succeeded', updated_at = now() WHERE tenant_id = $1 AND job_id = $2 AND status = 'previewed' RETURNING id`,
+        [tenantId, job.id],
+      );
+      await writeAuditMany(m, tenantId, cmd.actor, done.map((it) => ({ action: 'bulk-job-item.succeeded', entityType: 'bulk-job-item', entityId: it.id, after: { jobId: job.id, chargeMinor: 0, posted: false } })));
     }
-    if (!chargeable.length) await writeAudit(m, { tenantId, actor: cmd.actor, action: 'bulk-job.completed', entityType: 'bulk-job', entityId: job.id, after: { status: 'completed', succeeded: items.length, failed: 0 } });
+    if (!chargeable.length) await writeAudit(m, { tenantId, actor: cmd.actor, action: 'bulk-job.completed', entityType: 'bulk-job', entityId: job.id, after: { status: 'completed', succeeded: check!.items, failed: 0 } });
     await m.query(`UPDATE bulk_jobs SET trace_id = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, job.id, currentTraceId() ?? job.trace_id]);
     await setJobStatus(m, tenantId, job.id, chargeable.length ? 'queued' : 'completed', { queued: true, completed: !chargeable.length });
-    await writeAudit(m, { tenantId, actor: cmd.actor, action: 'bulk-job.executed', entityType: 'bulk-job', entityId: job.id, before: { status: job.status }, after: { status: 'queued', previewHash: job.preview_hash, items: items.length } });
-    await writeAuditMany(m, tenantId, cmd.actor, items.map((it) => ({ action: 'bulk-job-item.queued', entityType: 'bulk-job-item', entityId: it.id, after: { jobId: job.id, apartmentId: it.apartment_id, chargeMinor: Number(it.charge_minor), currency: it.currency } })));
+    await writeAudit(m, { tenantId, actor: cmd.actor, action: 'bulk-job.executed', entityType: 'bulk-job', entityId: job.id, before: { status: job.status }, after: { status: 'queued', previewHash: job.preview_hash, items: check!.items } });
     await dispatch(m, registry, tenantId, job, chargeable);
     return job.id;
   });

@@ -52,4 +52,11 @@ describe('job states', () => {
     ['a non-blocking job-level error', [{ blocking: false }], [[]], true],
   ])('a stored preview that is %s executes: %p', (_n, jobErrors, itemErrors, ok) =>
     expect(executableStored({ job_errors: jobErrors }, itemErrors.map((e) => ({ validation_errors: e })))).toBe(ok));
+
+  it('judges by the item count given when only the items with errors are listed', () => {
+    expect(executableStored({ job_errors: [] }, [], 10_000)).toBe(true);
+    expect(executableStored({ job_errors: [] }, [{ validation_errors: [{ blocking: false }] }], 10_000)).toBe(true);
+    expect(executableStored({ job_errors: [] }, [{ validation_errors: [{}] }], 10_000)).toBe(false);
+    expect(executableStored({ job_errors: [] }, [], 0)).toBe(false);
+  });
 });

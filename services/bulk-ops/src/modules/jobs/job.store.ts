@@ -161,6 +161,33 @@ export function jobItems(m: EntityManager, tenantId: string, jobId: string, opts
   );
 }
 
+/**
+ * Queues every previewed item of an executed job that has something to do (a reminder always; a
+ * charge when it is above zero) and writes each one's `bulk-job-item.queued` audit row, in one
+ * statement, in item order. Returns the queued items as the commands need them.
+ */
+export function queuePreviewedItems(
+  m: EntityManager,
+  tenantId: string,
+  jobId: string,
+  opts: { zeroChargesToo: boolean; actor: string; traceId: string | null; requestId: string | null },
+): Promise<Pick<ItemRow, 'id' | 'apartment_id' | 'charge_minor'>[]> {
+  return m.query(
+    `WITH q AS (
+       UPDATE bulk_job_items SET status = 'queued', attempts = attempts + 1, updated_at = now()
+        WHERE tenant_id = $1 AND job_id = $2 AND status = 'previewed' AND ($3 OR charge_minor > 0)
+       RETURNING id, seq, apartment_id, charge_minor, currency
+     ), audited AS (
+       INSERT INTO audit_events (tenant_id, actor, action, entity_type, entity_id, after, trace_id, request_id)
+       SELECT $1, $4, 'bulk-job-item.queued', 'bulk-job-item', q.id::text,
+              jsonb_build_object('jobId', $2::text, 'apartmentId', q.apartment_id, 'chargeMinor', q.charge_minor, 'currency', q.currency), $5, $6
+         FROM q ORDER BY q.seq
+     )
+     SELECT id, apartment_id, charge_minor FROM q ORDER BY seq`,
+    [tenantId, jobId, opts.zeroChargesToo, opts.actor, opts.traceId, opts.requestId],
+  );
+}
+
 export async function markItemsQueued(m: EntityManager, tenantId: string, jobId: string, itemIds: string[]): Promise<void> {
   await m.query(`UPDATE bulk_job_items SET status = 'queued', attempts = attempts + 1, updated_at = now() WHERE tenant_id = $1 AND job_id = $2 AND id = ANY($3::uuid[])`, [tenantId, jobId, itemIds]);
 }
@@ -168,8 +195,8 @@ export async function markItemsQueued(m: EntityManager, tenantId: string, jobId:
 /**
  * Records many items' outcomes at once, each only if it is still awaiting one, in ONE statement: the
  * items' UPDATE, an error row per failure (at the item's attempt) and a `bulk-job-item.<outcome>`
- * audit row per item (actor, trace and request id given). Returns the items updated (a late
- * duplicate answer updates, records and audits nothing).
+ * audit row per item (actor, trace and request id given). Returns the items updated, id and new
+ * status (a late duplicate answer updates, records and audits nothing).
  */
 export async function recordItemOutcomes(
   m: EntityManager,
@@ -184,7 +211,7 @@ export async function recordItemOutcomes(
     error: { code: string; message: string; field: string | null; retryable: boolean } | null;
   }[],
   audit: { actor: string; traceId: string | null; requestId: string | null },
-): Promise<ItemRow[]> {
+): Promise<Pick<ItemRow, 'id' | 'status'>[]> {
   if (!outcomes.length) return [];
   return m.query(
     `WITH x AS (
@@ -206,7 +233,7 @@ export async function recordItemOutcomes(
               $3, $5
          FROM upd
      )
-     SELECT * FROM upd`,
+     SELECT upd.id, upd.status FROM upd`,
     [
       tenantId,
       JSON.stringify(outcomes.map((o) => ({ item_id: o.itemId, status: o.status, ledger_entry_id: o.ledgerEntryId, channel: o.channel ?? null, delivery_key: o.deliveryKey ?? null, error: o.error }))),

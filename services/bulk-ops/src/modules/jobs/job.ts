@@ -100,6 +100,6 @@ export const refusal = (reason: 'STALE_PREVIEW' | 'PREVIEW_EXPIRED' | 'PREVIEW_R
 export const blocks = (e: { blocking?: boolean }) => e.blocking !== false;
 
 /** Whether a stored preview may be executed: no blocking job-level error and no item with a blocking validation error. */
-export function executableStored(job: { job_errors: { blocking?: boolean }[] }, items: { validation_errors: { blocking?: boolean }[] }[]): boolean {
-  return !job.job_errors.some(blocks) && items.length > 0 && items.every((i) => !i.validation_errors.some(blocks));
+export function executableStored(job: { job_errors: { blocking?: boolean }[] }, items: { validation_errors: { blocking?: boolean }[] }[], itemCount = items.length): boolean {
+  return !job.job_errors.some(blocks) && itemCount > 0 && items.every((i) => !i.validation_errors.some(blocks));
 }

@@ -50,6 +50,9 @@ export function chargeCommandConsumer(rt: ServiceRuntime): ConsumerDefinition {
   return {
     group: 'collections.bulk-commands',
     topics: ['bulk-ops.charge-command'],
+    // Commands are independent (disjoint items, each keyed by its item id): two at a time keep the
+    // database busy with one chunk's statement while this process builds the next one's.
+    concurrency: 2,
     handlers: {
       // v1 (≤ 100 items, sent before v2) is still answered, in v1; v2 carries up to 2,000 items.
       'commonhold.bulk-ops.charge-command.requested.v1': (args: EventHandlerArgs<EventPayloads['commonhold.bulk-ops.charge-command.requested.v1']>) =>
