@@ -244,6 +244,68 @@ describe('validation', () => {
   });
 });
 
+describe('templates of either action', () => {
+  const TEMPLATE_FIELDS = `id name action buildingId buildingIds commonExpense { method } reminder { template message } scope { buildingIds apartmentIds floors listRows }`;
+  const CREATE_ANY_TEMPLATE = `mutation($input: CreateBulkTemplateInput!) { createBulkTemplate(input: $input) { template { ${TEMPLATE_FIELDS} } } }`;
+  const CREATE_REMINDER_JOB = `mutation($input: CreateBulkJobInput!) { createBulkJob(input: $input) { job { id action buildingIds reminder { template message } scope { buildingIds apartmentIds listRows } } } }`;
+
+  it('saves a reminder over two buildings with its list, and a scoped common expense; jobs take the saved scope unless given their own', async () => {
+    const tenant = tenantName('acme');
+    const acme = platform.as(tenant);
+    const a = await givenBuilding(platform, tenant, acme, [500, 500]);
+    const b = await givenBuilding(platform, tenant, acme, [1000]);
+    const reminder = (
+      await ok(acme, CREATE_ANY_TEMPLATE, {
+        input: { name: 'Arrears reminder', action: 'REMINDER', scope: { buildingIds: [a.buildingId, b.buildingId], list: `unit,buildingId\nFlat 1,${b.buildingId}\n` }, reminder: { message: 'Please pay by Friday.' }, idempotencyKey: idempotencyKey() },
+      })
+    ).createBulkTemplate.template;
+    expect(reminder).toMatchObject({
+      action: 'REMINDER', buildingId: a.buildingId, buildingIds: [a.buildingId, b.buildingId], commonExpense: null,
+      reminder: { template: 'bulk.reminder', message: 'Please pay by Friday.' }, scope: { buildingIds: [a.buildingId, b.buildingId], listRows: 1 },
+    });
+    // The job takes the template's action, reminder and whole scope …
+    const job = (await ok(acme, CREATE_REMINDER_JOB, { input: { templateId: reminder.id, idempotencyKey: idempotencyKey() } })).createBulkJob.job;
+    expect(job).toMatchObject({ action: 'REMINDER', buildingIds: [a.buildingId, b.buildingId], reminder: { message: 'Please pay by Friday.' }, scope: { listRows: 1 } });
+    // … or the input's own reminder note and scope.
+    const own = (
+      await ok(acme, CREATE_REMINDER_JOB, { input: { templateId: reminder.id, reminder: { message: 'Second notice.' }, scope: { buildingIds: [b.buildingId] }, idempotencyKey: idempotencyKey() } })
+    ).createBulkJob.job;
+    expect(own).toMatchObject({ buildingIds: [b.buildingId], reminder: { message: 'Second notice.' }, scope: { buildingIds: [b.buildingId], listRows: null } });
+
+    const flat2 = a.apartments[1]!.id;
+    const scoped = (
+      await ok(acme, CREATE_ANY_TEMPLATE, {
+        input: { name: 'Flat 2 only', action: 'COMMON_EXPENSE_ISSUE', scope: { buildingIds: [a.buildingId], apartmentIds: [flat2] }, commonExpense: { amount: gbp(9_000), method: 'EQUAL' }, idempotencyKey: idempotencyKey() },
+      })
+    ).createBulkTemplate.template;
+    expect(scoped).toMatchObject({ buildingId: a.buildingId, reminder: null, commonExpense: { method: 'EQUAL' }, scope: { buildingIds: [a.buildingId], apartmentIds: [flat2] } });
+    const fromScoped = (await ok(acme, CREATE_JOB, { input: { templateId: scoped.id, idempotencyKey: idempotencyKey() } })).createBulkJob.job;
+    const dry = (await ok(acme, DRY_RUN, { input: { id: fromScoped.id, idempotencyKey: idempotencyKey() } })).dryRunBulkJob.job;
+    expect(dry.items.edges.map((e: any) => [e.node.apartmentId, e.node.charge.amountMinor])).toEqual([[flat2, 9_000]]);
+  });
+
+  it('refuses a template with the wrong parts, naming the field, and keeps a building manager to their buildings', async () => {
+    const tenant = tenantName('acme');
+    const acme = platform.as(tenant);
+    const a = await givenBuilding(platform, tenant, acme, [1000]);
+    const b = await givenBuilding(platform, tenant, acme, [1000]);
+    const bad = (input: Record<string, unknown>, as = acme) => refused(as, CREATE_ANY_TEMPLATE, { input: { name: 'T', idempotencyKey: idempotencyKey(), ...input } });
+    expect(await bad({ action: 'REMINDER', buildingId: a.buildingId, commonExpense: { amount: gbp(10), method: 'EQUAL' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.commonExpense' });
+    expect(await bad({ action: 'COMMON_EXPENSE_ISSUE', buildingId: a.buildingId })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.commonExpense' });
+    expect(await bad({ action: 'COMMON_EXPENSE_ISSUE', buildingId: a.buildingId, commonExpense: { amount: gbp(10), method: 'EQUAL' }, reminder: {} })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reminder' });
+    expect(await bad({ action: 'COMMON_EXPENSE_ISSUE', scope: { buildingIds: [a.buildingId, b.buildingId] }, commonExpense: { amount: gbp(10), method: 'EQUAL' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.scope.buildingIds' });
+    expect(await bad({ action: 'REMINDER', scope: { buildingIds: [a.buildingId], list: 'colour\nblue\n' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: expect.stringMatching(/^input\.scope\.list/) });
+    expect(await bad({ action: 'REMINDER', scope: { buildingIds: [a.buildingId, '00000000-0000-4000-8000-000000000000'] } })).toMatchObject({ code: 'NOT_FOUND', field: 'input.scope.buildingIds.1' });
+    // A manager of building a cannot save a template reaching building b, nor see one that does.
+    const manager = platform.as(tenant, { roles: ['building_manager'], scope: [`building:${a.buildingId}`] });
+    expect(await bad({ action: 'REMINDER', scope: { buildingIds: [a.buildingId, b.buildingId] } }, manager)).toMatchObject({ code: 'NOT_FOUND', field: 'input.scope.buildingIds.1' });
+    const both = (await ok(acme, CREATE_ANY_TEMPLATE, { input: { name: 'Both', action: 'REMINDER', scope: { buildingIds: [a.buildingId, b.buildingId] }, idempotencyKey: idempotencyKey() } })).createBulkTemplate.template;
+    const mine = (await ok(manager, CREATE_ANY_TEMPLATE, { input: { name: 'Mine', action: 'REMINDER', buildingId: a.buildingId, idempotencyKey: idempotencyKey() } })).createBulkTemplate.template;
+    expect((await ok(manager, `query($id: ID!) { bulkTemplate(id: $id) { id } }`, { id: both.id })).bulkTemplate).toBeNull();
+    expect((await ok(manager, `{ bulkTemplates(first: 10) { edges { node { id } } } }`)).bulkTemplates.edges).toEqual([{ node: { id: mine.id } }]);
+  });
+});
+
 describe('who sees what', () => {
   it('fences a building manager to their buildings and refuses roles without the permission', async () => {
     const tenant = tenantName('acme');

@@ -5,7 +5,7 @@ import { buildingFact } from '../directory';
 import { ACTIONS, parseCommonExpense, parseReminder } from './job';
 import { findTemplate, insertJob } from './job.store';
 import type { Command } from './manage-templates';
-import { parseScope } from './scope';
+import { parseScope, type Scope } from './scope';
 import { currentTraceId } from './trace-id';
 
 /**
@@ -21,26 +21,33 @@ export function createJob(m: EntityManager, cmd: Command<Record<string, unknown>
     let action: unknown = input.action;
     let params: unknown = input.commonExpense;
     let templateId: string | null = null;
+    let reminderIn: unknown = input.reminder;
+    // The template's saved scope applies unless the input names its own scope or building.
+    let templateScope: Scope | null = null;
     if (input.templateId != null) {
       const t = isUuid(input.templateId) ? await findTemplate(m, tenantId, input.templateId) : null;
       if (!t) throw notFound('input.templateId', 'No such template');
       templateId = t.id;
-      buildingId ??= t.building_id;
+      const { scope, ...saved } = t.parameters as Record<string, unknown> & { scope?: Scope };
+      if (input.scope == null && input.buildingId == null) templateScope = scope ?? null;
+      // The template's building only when the input names none (a scope given brings its own).
+      if (input.scope == null) buildingId ??= t.building_id;
       action ??= t.action;
-      params ??= t.parameters;
+      if (t.action === 'reminder') reminderIn ??= saved;
+      else params ??= saved;
     }
     const act = oneOf('input.action', ACTIONS, typeof action === 'string' ? action.toLowerCase() : action);
     let parameters: unknown;
     let buildingIds: string[];
     if (act === 'reminder') {
       if (input.commonExpense != null) throw badInput('input.commonExpense', 'A reminder takes no commonExpense (use reminder)');
-      const scope = parseScope('input.scope', input.scope, buildingId);
-      parameters = { ...parseReminder('input.reminder', input.reminder), scope };
+      const scope = templateScope ?? parseScope('input.scope', input.scope, buildingId);
+      parameters = { ...parseReminder('input.reminder', reminderIn), scope };
       buildingIds = scope.buildingIds;
     } else {
       if (input.reminder != null) throw badInput('input.reminder', 'A common-expense issue takes no reminder parameters');
       // A common expense splits over one building: the whole of it, or the apartments its scope selects.
-      const scope = input.scope == null ? null : parseScope('input.scope', input.scope, buildingId);
+      const scope = templateScope ?? (input.scope == null ? null : parseScope('input.scope', input.scope, buildingId));
       if (scope && scope.buildingIds.length !== 1) throw badInput('input.scope.buildingIds', 'A common-expense issue splits over one building');
       if (scope) buildingId = scope.buildingIds[0];
       if (buildingId == null) throw badInput('input.buildingId', 'A job needs a building (or a template that names one)');

@@ -22,15 +22,6 @@ const commonExpense = (p: CommonExpenseParams) => ({
   description: p.description ?? null,
 });
 
-const templateOut = (t: TemplateRow) => ({
-  id: t.id,
-  name: t.name,
-  action: up(t.action),
-  buildingId: t.building_id,
-  commonExpense: commonExpense(t.parameters as unknown as CommonExpenseParams),
-  createdBy: t.created_by,
-  createdAt: t.created_at,
-});
 
 const impactOut = (i: BuildingImpact) => ({
   buildingId: i.buildingId,
@@ -45,7 +36,9 @@ const impactOut = (i: BuildingImpact) => ({
 /** Validation errors stored before `blocking` existed all blocked. */
 const issuesOut = (errors: ValidationIssue[]) => errors.map((e) => ({ ...e, blocking: e.blocking !== false }));
 
-const scopeOut = (j: JobRow) => {
+const reminderOut = (p: ReminderParams) => ({ template: p.template, message: p.message ?? null });
+
+const scopeOut = (j: Pick<JobRow, 'building_id' | 'building_ids' | 'parameters'>) => {
   const s = (j.parameters as { scope?: Scope }).scope ?? null;
   return {
     buildingIds: j.building_ids ?? [j.building_id],
@@ -56,6 +49,19 @@ const scopeOut = (j: JobRow) => {
   };
 };
 
+const templateOut = (t: TemplateRow) => ({
+  id: t.id,
+  name: t.name,
+  action: up(t.action),
+  buildingId: t.building_id,
+  buildingIds: t.building_ids ?? [t.building_id],
+  commonExpense: t.action === 'reminder' ? null : commonExpense(t.parameters as unknown as CommonExpenseParams),
+  reminder: t.action === 'reminder' ? reminderOut(t.parameters as unknown as ReminderParams) : null,
+  scope: scopeOut({ building_id: t.building_id, building_ids: t.building_ids, parameters: t.parameters }),
+  createdBy: t.created_by,
+  createdAt: t.created_at,
+});
+
 const jobOut = (j: JobRow) => ({
   id: j.id,
   action: up(j.action),
@@ -64,7 +70,7 @@ const jobOut = (j: JobRow) => ({
   buildingIds: j.building_ids ?? [j.building_id],
   templateId: j.template_id,
   commonExpense: j.action === 'reminder' ? null : commonExpense(j.parameters as CommonExpenseParams),
-  reminder: j.action === 'reminder' ? { template: (j.parameters as ReminderParams).template, message: (j.parameters as ReminderParams).message ?? null } : null,
+  reminder: j.action === 'reminder' ? reminderOut(j.parameters as ReminderParams) : null,
   scope: scopeOut(j),
   previewHash: j.preview_hash,
   previewedAt: j.previewed_at,

@@ -6,6 +6,8 @@ import type { BuildingImpact, PreviewItem, ValidationIssue } from './preview';
 export interface TemplateRow {
   id: string;
   building_id: string;
+  /** Every building of the template's scope (building_id is the first). */
+  building_ids: string[];
   name: string;
   action: string;
   parameters: Record<string, unknown>;
@@ -73,8 +75,8 @@ export interface ErrorRow {
 }
 
 export async function insertTemplate(m: EntityManager, tenantId: string, t: Omit<TemplateRow, 'created_at'>): Promise<void> {
-  await m.query(`INSERT INTO bulk_templates (id, tenant_id, building_id, name, action, parameters, created_by) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`, [
-    t.id, tenantId, t.building_id, t.name, t.action, JSON.stringify(t.parameters), t.created_by,
+  await m.query(`INSERT INTO bulk_templates (id, tenant_id, building_id, building_ids, name, action, parameters, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`, [
+    t.id, tenantId, t.building_id, t.building_ids, t.name, t.action, JSON.stringify(t.parameters), t.created_by,
   ]);
 }
 

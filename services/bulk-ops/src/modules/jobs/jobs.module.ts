@@ -2,6 +2,7 @@ import { defineModule } from '@commonhold/kit';
 import { chargeResultsConsumer } from './charge-results.consumer';
 import { reminderResultsConsumer } from './reminder-results.consumer';
 import { BulkReminders1796700000100 } from './reminders.migration';
+import { BulkTemplateScopes1796800000000 } from './template-scopes.migration';
 import { bulkMetrics } from './job.metrics';
 import { jobResolvers } from './job.resolvers';
 import { CreateBulkJobs1796522582400 } from './jobs.migration';
@@ -31,7 +32,7 @@ export const jobsModule = defineModule({
     entities: { BulkJob: 'bulk-jobs:read', BulkTemplate: 'bulk-jobs:read' },
   },
   resolvers: jobResolvers,
-  migrations: [CreateBulkJobs1796522582400, CreateBulkSweeper1796600000000, BulkReminders1796700000100],
+  migrations: [CreateBulkJobs1796522582400, CreateBulkSweeper1796600000000, BulkReminders1796700000100, BulkTemplateScopes1796800000000],
   consumers: (rt) => [chargeResultsConsumer(rt), reminderResultsConsumer(rt)],
   // Metrics registered at start so /metrics lists them before the first job finishes; the sweeper of
   // stuck items lives as long as the service.

@@ -1,0 +1,26 @@
+import { sqlMigration } from '@commonhold/kit';
+
+const list = `string_to_array(NULLIF(current_setting('app.scope_buildings', true), ''), ',')`;
+
+/**
+ * Reminder templates: a template keeps its whole scope, which may span buildings (`building_ids`;
+ * `building_id` stays the first, as for jobs). A building manager sees a template only when every
+ * building of it is theirs — the rule of `bulk_jobs_scope`.
+ */
+export const BulkTemplateScopes1796800000000 = sqlMigration(
+  'BulkTemplateScopes1796800000000',
+  [
+    'ALTER TABLE bulk_templates ADD COLUMN building_ids uuid[]',
+    'UPDATE bulk_templates SET building_ids = ARRAY[building_id]',
+    'ALTER TABLE bulk_templates ALTER COLUMN building_ids SET NOT NULL',
+    'DROP POLICY bulk_templates_scope ON bulk_templates',
+    `CREATE POLICY bulk_templates_scope ON bulk_templates AS RESTRICTIVE
+       USING (current_setting('app.scope', true) = 'global' OR (building_id::text = ANY(${list}) AND building_ids::text[] <@ ${list}))
+       WITH CHECK (current_setting('app.scope', true) = 'global' OR (building_id::text = ANY(${list}) AND building_ids::text[] <@ ${list}))`,
+  ],
+  [
+    'DROP POLICY bulk_templates_scope ON bulk_templates',
+    `CREATE POLICY bulk_templates_scope ON bulk_templates AS RESTRICTIVE USING (current_setting('app.scope', true) = 'global' OR building_id::text = ANY(${list})) WITH CHECK (current_setting('app.scope', true) = 'global' OR building_id::text = ANY(${list}))`,
+    'ALTER TABLE bulk_templates DROP COLUMN building_ids',
+  ],
+);
