@@ -52,7 +52,7 @@ export const DOMAIN_METRICS = {
     type: 'counter',
     labels: ['action', 'outcome'],
     service: 'bulk-ops',
-    help: 'Bulk job item outcomes recorded, by action and outcome (succeeded|failed)',
+    help: 'Bulk job item outcomes recorded, by action and outcome (succeeded|failed; failed_after_delivery: a reminder counted succeeded that bounced later)',
   },
   voteToTask: {
     name: 'vote_to_task_seconds',

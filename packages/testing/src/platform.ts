@@ -67,6 +67,13 @@ export async function startTestPlatform(opts: {
     ...platform,
     prefix,
     token,
+    stop: async () => {
+      await platform.stop();
+      // pg-boss (collections, volunteers, grants, voting, bulk-ops) lets each stopped worker finish on a
+      // detached loop that re-checks every second; let it end before Jest tears down this suite's
+      // modules (it would otherwise require() into a torn-down registry and fail the suite).
+      await new Promise((r) => setTimeout(r, 1_200));
+    },
     as: (tenantId, caller) => async (query, variables, headers = {}) => gql(platform.gateway.url, query, variables, { ...bearer(await token(tenantId, caller)), ...headers }),
   };
 }

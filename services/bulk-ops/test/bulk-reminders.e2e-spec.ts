@@ -7,18 +7,20 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@commonhold/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
-import { startSmtpSink, type SmtpSink } from '@commonhold/notifications/testing';
+import { signDsnWebhook } from '@commonhold/notifications';
+import { dsnMessage, startSmtpSink, type SmtpSink } from '@commonhold/notifications/testing';
 import { EXECUTE, RETRY, finished, givenBuilding, idempotencyKey, ok, refused, tenantName, tenantRows, type As } from './support';
 
 let platform: TestPlatform;
 let smtp: SmtpSink;
+const DSN_SECRET = 'dsn-secret-bulk-0123456789abcdef';
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
   platform = await startTestPlatform({
     transport: 'kafka',
     services: ['collections', 'bulk-ops'],
-    serviceEnv: { collections: { SMTP_URL: smtp.url, DUNNING_SCHEDULE_CRON: '', DUNNING_POLL_SECONDS: '0.5' } },
+    serviceEnv: { collections: { SMTP_URL: smtp.url, DUNNING_SCHEDULE_CRON: '', DUNNING_POLL_SECONDS: '0.5', EMAIL_DSN_WEBHOOK_SECRET: DSN_SECRET } },
   });
 }, 180_000);
 afterAll(async () => {
@@ -130,6 +132,41 @@ it('dry-runs, then sends exactly one reminder per listed apartment, duplicates n
   const sent = await tenantRows(platform, 'collections', tenant, `SELECT action, trace_id FROM audit_events WHERE action LIKE 'bulk-reminder.%' AND after->>'jobId' = $1`, [draft.id]);
   expect(sent.map((a) => a.action).sort()).toEqual(['bulk-reminder.failed', 'bulk-reminder.sent', 'bulk-reminder.sent', 'bulk-reminder.sent']);
   expect(sent.filter((a) => !a.trace_id)).toEqual([]);
+}, 120_000);
+
+it('turns a reminder that bounces after it was sent into a failed item (BOUNCED, not retryable) and the finished job into COMPLETED_WITH_ERRORS, once', async () => {
+  const tenant = tenantName('acme');
+  const acme = platform.as(tenant);
+  const { buildingId, email } = await given(tenant, acme);
+  const draft = (await ok(acme, CREATE, { input: { action: 'REMINDER', scope: { buildingIds: [buildingId], list: 'unit\n1\n2\n' }, idempotencyKey: idempotencyKey() } })).createBulkJob.job;
+  const preview = (await ok(acme, DRY, { input: { id: draft.id, idempotencyKey: idempotencyKey() } })).dryRunBulkJob.job;
+  await ok(acme, EXECUTE, { input: { id: draft.id, previewHash: preview.previewHash, idempotencyKey: idempotencyKey() } });
+  expect((await finished(acme, draft.id)).status).toBe('COMPLETED');
+  const mail = await eventually(async () => smtp.messages.find((m) => m.envelope.rcptTo.includes(email('1'))) ?? null);
+
+  // The receiving server bounces unit 1's reminder; its DSN reaches collections through the gateway.
+  const body = dsnMessage(mail.parsed.messageId!, email('1'), 'failed', '5.1.1');
+  const post = () => fetch(`${platform.gateway.url.replace(/\/graphql$/, '')}/notifications/email/dsn`, { method: 'POST', headers: { 'content-type': 'message/rfc822', 'x-commonhold-signature': signDsnWebhook(DSN_SECRET, body) }, body });
+  expect((await post()).status).toBe(204);
+  const bounced = await eventually(async () => {
+    const job = (await ok(acme, GET, { id: draft.id })).bulkJob;
+    return job.status === 'COMPLETED_WITH_ERRORS' ? job : null;
+  });
+  expect(bounced.progress).toEqual({ total: 2, done: 2, succeeded: 1, failed: 1, pending: 0 });
+  const items = byUnit(bounced);
+  expect(items['1']).toMatchObject({ status: 'FAILED', channel: 'EMAIL', errors: [{ attempt: 1, code: 'BOUNCED', field: null, retryable: false }] });
+  expect(items['2']).toMatchObject({ status: 'SUCCEEDED', errors: [] });
+  // The delivery key is spent: a retry has nothing to send.
+  expect(await refused(acme, RETRY, { input: { id: draft.id, idempotencyKey: idempotencyKey() } })).toMatchObject({ code: 'CONFLICT', reason: 'NOTHING_TO_RETRY' });
+
+  // The same bounce reported again changes nothing more.
+  expect((await post()).status).toBe(204);
+  await new Promise((r) => setTimeout(r, 1_500));
+  expect(byUnit((await ok(acme, GET, { id: draft.id })).bulkJob)['1'].errors).toHaveLength(1);
+  const audit = await tenantRows(platform, 'bulk-ops', tenant, `SELECT action, trace_id FROM audit_events WHERE (entity_id = $1 AND action = 'bulk-job-item.failed') OR (entity_id = $2 AND action = 'bulk-job.completed_with_errors')`, [items['1'].id, draft.id]);
+  expect(audit.map((a) => a.action).sort()).toEqual(['bulk-job-item.failed', 'bulk-job.completed_with_errors']);
+  const told = await tenantRows(platform, 'collections', tenant, `SELECT action FROM audit_events WHERE action = 'bulk-reminder.bounced' AND after->>'itemId' = $1`, [items['1'].id]);
+  expect(told).toHaveLength(1);
 }, 120_000);
 
 it('refuses a malformed list naming its line and field, and blocks execution on list rows that match no apartment', async () => {

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { eventually } from '@commonhold/testing';
 import { startTestPlatform, type TestPlatform } from '@commonhold/testing/src/platform';
 import { signDsnWebhook } from '@commonhold/notifications';
-import { startFakeTwilio, startSmtpSink, type FakeTwilio, type SmtpSink } from '@commonhold/notifications/testing';
+import { dsnMessage, startFakeTwilio, startSmtpSink, type FakeTwilio, type SmtpSink } from '@commonhold/notifications/testing';
 import { givenBuilding, key, ok, type Caller } from './support/collections';
 
 let platform: TestPlatform;
@@ -103,40 +103,7 @@ async function eventsWhen(as: Caller, runId: string, done: (events: any[]) => bo
   );
 }
 
-/** A bounce as a receiving MTA writes it (RFC 3464 multipart/report), about the message with `messageId`. */
-function dsn(messageId: string, recipient: string, action: 'failed' | 'delivered', status: string): string {
-  const b = `dsn-${randomUUID()}`;
-  return [
-    'From: Mail Delivery System <MAILER-DAEMON@mx.example.org>',
-    'To: no-reply@commonhold.localhost',
-    'Subject: Undelivered Mail Returned to Sender',
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/report; report-type=delivery-status; boundary="${b}"`,
-    '',
-    `--${b}`,
-    'Content-Type: text/plain',
-    '',
-    'Your message could not be delivered.',
-    `--${b}`,
-    'Content-Type: message/delivery-status',
-    '',
-    'Reporting-MTA: dns; mx.example.org',
-    '',
-    `Final-Recipient: rfc822; ${recipient}`,
-    `Action: ${action}`,
-    `Status: ${status}`,
-    'Diagnostic-Code: smtp; 550 5.1.1 user unknown',
-    '',
-    `--${b}`,
-    'Content-Type: text/rfc822-headers',
-    '',
-    `Message-ID: ${messageId}`,
-    `To: ${recipient}`,
-    '',
-    `--${b}--`,
-    '',
-  ].join('\r\n');
-}
+const dsn = dsnMessage;
 const postDsn = (body: string, signature?: string) =>
   fetch(`${gateway}/notifications/email/dsn`, { method: 'POST', headers: { 'content-type': 'message/rfc822', ...(signature ? { 'x-commonhold-signature': signature } : {}) }, body });
 

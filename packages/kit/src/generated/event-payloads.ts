@@ -313,6 +313,18 @@ export interface CollectionsReminderCommandCompletedV1 {
 }
 
 /**
+ * A bulk reminder collections answered as sent failed afterwards: its email bounced (a delivery status notification) or the SMS provider reported it undelivered. bulk-ops turns the item failed (BOUNCED or DELIVERY_FAILED, not retryable within the job: its delivery key is spent). Subject: the bulk job item id; key: the job id, so it follows the job's answers.
+ */
+export interface CollectionsReminderDeliveryFailedV1 {
+  jobId: string;
+  itemId: string;
+  deliveryKey: string;
+  channel: 'email' | 'sms' | 'letter';
+  outcome: 'bounced' | 'failed';
+  reason: string | null;
+}
+
+/**
  * fundraising's answer to a commonhold.volunteers.contact-match.requested.v1: the contact the person was matched to (matched) or the contact created for them (created). Subject: the contact id; key: the request id.
  */
 export interface FundraisingContactMatchCompletedV1 {
@@ -543,6 +555,7 @@ export interface EventPayloads {
   'commonhold.collections.promise-to-pay.kept.v1': CollectionsPromiseToPayKeptV1;
   'commonhold.collections.promise-to-pay.made.v1': CollectionsPromiseToPayMadeV1;
   'commonhold.collections.reminder-command.completed.v1': CollectionsReminderCommandCompletedV1;
+  'commonhold.collections.reminder-delivery.failed.v1': CollectionsReminderDeliveryFailedV1;
   'commonhold.fundraising.contact-match.completed.v1': FundraisingContactMatchCompletedV1;
   'commonhold.fundraising.contact.created.v1': FundraisingContactCreatedV1;
   'commonhold.fundraising.contact.erased.v1': FundraisingContactErasedV1;

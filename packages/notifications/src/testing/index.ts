@@ -3,3 +3,4 @@ export * from './smtp-sink';
 export * from './fake-twilio';
 export * from './pdf-text';
 export * from './delivery-store-contract';
+export * from './dsn-message';

@@ -21,7 +21,7 @@ export function bulkMetrics(registry: Registry): BulkMetrics {
         registers: [registry],
       }),
       jobs: new Counter({ name: 'bulk_jobs_total', help: 'Finished bulk jobs by action and outcome (completed|completed_with_errors|failed)', labelNames: ['action', 'outcome'], registers: [registry] }),
-      items: new Counter({ name: 'bulk_job_items_total', help: 'Bulk job item outcomes recorded, by action and outcome (succeeded|failed)', labelNames: ['action', 'outcome'], registers: [registry] }),
+      items: new Counter({ name: 'bulk_job_items_total', help: 'Bulk job item outcomes recorded, by action and outcome (succeeded|failed; failed_after_delivery: a reminder counted succeeded that bounced later)', labelNames: ['action', 'outcome'], registers: [registry] }),
     };
     byRegistry.set(registry, m);
   }

@@ -43,3 +43,55 @@ export async function settleJob(m: EntityManager, tenantId: string, job: JobRow,
   if (job.queued_at) metrics.jobDuration.observe({ action: job.action }, (Date.now() - new Date(job.queued_at).getTime()) / 1000);
   await writeAudit(m, { tenantId, actor: `bulk-job:${job.id}`, action: `bulk-job.${state}`, entityType: 'bulk-job', entityId: job.id, before: { status: job.status }, after: { status: state, succeeded: p.succeeded, failed: p.failed } });
 }
+
+/**
+ * A reminder that failed after collections answered it sent (the email bounced, the SMS was reported
+ * undelivered): the item — if it is still succeeded under that delivery key — turns failed with
+ * BOUNCED or DELIVERY_FAILED (not retryable within the job: its delivery key is spent; a new job
+ * reaches the owner once their details are fixed), with its error and audit rows; a finished job
+ * takes the final state its items now give, with its `bulk-job.<state>` audit event. Anything else
+ * (an unknown item, one never answered sent, a repeat) changes nothing.
+ */
+export async function recordLateFailure(
+  rt: ServiceRuntime,
+  m: EntityManager,
+  tenantId: string,
+  f: { jobId: string; itemId: string; deliveryKey: string; outcome: 'bounced' | 'failed'; reason: string | null },
+): Promise<boolean> {
+  const job = await findJob(m, tenantId, f.jobId, true);
+  if (!job) return false;
+  const code = f.outcome === 'bounced' ? 'BOUNCED' : 'DELIVERY_FAILED';
+  const message = f.reason ?? (f.outcome === 'bounced' ? 'The reminder bounced' : 'The reminder was not delivered');
+  const [item]: { id: string }[] = await m.query(
+    `WITH upd AS (
+       UPDATE bulk_job_items SET status = 'failed', updated_at = now()
+        WHERE tenant_id = $1 AND job_id = $2 AND id = $3 AND status = 'succeeded' AND delivery_key = $4
+       RETURNING *
+     ), errors AS (
+       INSERT INTO bulk_job_errors (id, tenant_id, job_id, item_id, building_id, attempt, code, message, field, retryable)
+       SELECT gen_random_uuid(), $1, upd.job_id, upd.id, upd.building_id, upd.attempts, $5, $6, NULL, false FROM upd
+     ), audited AS (
+       INSERT INTO audit_events (tenant_id, actor, action, entity_type, entity_id, before, after, trace_id, request_id)
+       SELECT $1, $7, 'bulk-job-item.failed', 'bulk-job-item', upd.id::text, '{"status":"succeeded"}'::jsonb,
+              jsonb_build_object('status', 'failed', 'apartmentId', upd.apartment_id, 'channel', upd.channel, 'deliveryKey', upd.delivery_key,
+                                 'error', jsonb_build_object('code', $5::text, 'message', $6::text, 'field', NULL, 'retryable', false), 'attempt', upd.attempts, 'afterDelivery', true),
+              $8, $9
+         FROM upd
+     )
+     SELECT upd.id FROM upd`,
+    [tenantId, f.jobId, f.itemId, f.deliveryKey, code, message, `bulk-job:${job.id}`, currentTraceId(), requestScope.getStore()?.requestId ?? null],
+  );
+  if (!item) return false;
+  const metrics = bulkMetrics(rt.metrics.registry);
+  metrics.items.inc({ action: job.action, outcome: 'failed_after_delivery' });
+  // A job still running settles as usual once its last answer is in; a finished one moves now.
+  if (['completed', 'completed_with_errors', 'failed'].includes(job.status)) {
+    const p = await progress(m, tenantId, job.id);
+    const state = finalState(p);
+    if (state !== job.status) {
+      await setJobStatus(m, tenantId, job.id, state, { completed: true });
+      await writeAudit(m, { tenantId, actor: `bulk-job:${job.id}`, action: `bulk-job.${state}`, entityType: 'bulk-job', entityId: job.id, before: { status: job.status }, after: { status: state, succeeded: p.succeeded, failed: p.failed, reason: 'delivery failed after it was sent' } });
+    }
+  }
+  return true;
+}

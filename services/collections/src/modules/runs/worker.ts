@@ -2,7 +2,7 @@ import PgBoss from 'pg-boss';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource, EntityManager } from 'typeorm';
-import { requestScope, withTenant, writeAudit, type ServiceRuntime } from '@commonhold/kit';
+import { newEvent, publishEvents, requestScope, withTenant, writeAudit, type EventRegistry, type ServiceRuntime } from '@commonhold/kit';
 import { createDeliveryMetrics, createNotifierFromConfig, type DeliveryOutcomeEvent, type NotificationMessage, type Notifier } from '@commonhold/notifications';
 import type { CollectionsConfig } from '../../config';
 import { advanceReminder, scheduledRunDue, type ReminderStatus } from './run';
@@ -86,7 +86,13 @@ async function create(rt: ServiceRuntime): Promise<DunningWorker> {
     templates: new DunningTemplateSource(ds),
     store: new PgDeliveryStore(ds),
     metrics: createDeliveryMetrics(rt.metrics.registry, 'reminder_deliveries_total'),
-    onOutcome: (e) => linkOutcome(ds, e),
+    onOutcome: (e) => {
+      // A bulk-ops reminder reports a bounce back to bulk-ops (its send and a failure to send were
+      // answered in the command's result already); a dunning reminder moves its event.
+      const { bulkJobId, bulkJobItemId } = e.record.correlation ?? {};
+      if (bulkJobId && bulkJobItemId) return e.outcome === 'bounced' ? reportBulkReminderFailure(ds, rt.registry, e.record, e.outcome, bulkJobId, bulkJobItemId) : undefined;
+      return linkOutcome(ds, e);
+    },
   });
   const enabled = (tenantId: string) => rt.flags.isOn('ENABLE_COLLECTIONS_OS', tenantId);
   const retry = {
@@ -362,5 +368,28 @@ async function linkOutcome(ds: DataSource, { outcome, record }: DeliveryOutcomeE
         },
       });
     }
+  });
+}
+
+/**
+ * A bulk reminder (sent for a bulk-ops reminder command) that bounced after it was sent (a DSN, or
+ * the SMS provider reporting it undelivered): bulk-ops hears it by event (keyed by the job, after the job's answers) and turns
+ * the item failed; collections audits it. Told again (the notifier reports an outcome at least once),
+ * it publishes again, which bulk-ops applies once (only a succeeded item with this delivery key fails).
+ */
+async function reportBulkReminderFailure(ds: DataSource, registry: EventRegistry, record: DeliveryOutcomeEvent['record'], outcome: 'bounced' | 'failed', jobId: string, itemId: string): Promise<void> {
+  const reason = record.lastError ? `${record.lastError.code}: ${record.lastError.message}`.slice(0, 1000) : (record.providerStatus ?? null);
+  await withTenant(ds, record.tenantId, async (m) => {
+    await publishEvents(m, registry, record.tenantId, [
+      newEvent('commonhold.collections.reminder-delivery.failed.v1', itemId, { jobId, itemId, deliveryKey: record.idempotencyKey, channel: record.channel, outcome, reason }, jobId),
+    ]);
+    await writeAudit(m, {
+      tenantId: record.tenantId,
+      actor: ACTOR,
+      action: `bulk-reminder.${outcome}`,
+      entityType: 'notification-delivery',
+      entityId: record.idempotencyKey,
+      after: { jobId, itemId, channel: record.channel, outcome, reason },
+    });
   });
 }
