@@ -1,6 +1,5 @@
 import { sqlMigration } from '@commonhold/kit';
-
-const list = `string_to_array(NULLIF(current_setting('app.scope_buildings', true), ''), ',')`;
+import { everyBuildingScopePolicy, firstBuildingScopePolicy } from './template-scopes.migration';
 
 /**
  * The REMINDER action: jobs over several buildings (`building_ids`; `building_id` stays the first,
@@ -19,15 +18,13 @@ export const BulkReminders1796700000100 = sqlMigration(
     'UPDATE bulk_jobs SET building_ids = ARRAY[building_id]',
     'ALTER TABLE bulk_jobs ALTER COLUMN building_ids SET NOT NULL',
     'DROP POLICY bulk_jobs_scope ON bulk_jobs',
-    `CREATE POLICY bulk_jobs_scope ON bulk_jobs AS RESTRICTIVE
-       USING (current_setting('app.scope', true) = 'global' OR (building_id::text = ANY(${list}) AND building_ids::text[] <@ ${list}))
-       WITH CHECK (current_setting('app.scope', true) = 'global' OR (building_id::text = ANY(${list}) AND building_ids::text[] <@ ${list}))`,
+    everyBuildingScopePolicy('bulk_jobs'),
     'ALTER TABLE bulk_job_items ADD COLUMN channel text, ADD COLUMN party_id uuid, ADD COLUMN delivery_key text',
   ],
   [
     'ALTER TABLE bulk_job_items DROP COLUMN channel, DROP COLUMN party_id, DROP COLUMN delivery_key',
     'DROP POLICY bulk_jobs_scope ON bulk_jobs',
-    `CREATE POLICY bulk_jobs_scope ON bulk_jobs AS RESTRICTIVE USING (current_setting('app.scope', true) = 'global' OR building_id::text = ANY(${list})) WITH CHECK (current_setting('app.scope', true) = 'global' OR building_id::text = ANY(${list}))`,
+    firstBuildingScopePolicy('bulk_jobs'),
     'ALTER TABLE bulk_jobs DROP COLUMN building_ids',
     "ALTER TABLE bulk_jobs DROP CONSTRAINT bulk_jobs_action_check",
     "ALTER TABLE bulk_jobs ADD CONSTRAINT bulk_jobs_action_check CHECK (action IN ('common_expense_issue'))",
