@@ -217,7 +217,7 @@ export async function startConsumer(def: ConsumerDefinition, deps: ConsumerDeps)
       const ctx = event.traceparent ? trace.getSpanContext(propagation.extract(context.active(), { traceparent: event.traceparent })) : undefined;
       return ctx ? [{ context: ctx }] : [];
     });
-    const span = tracer.startSpan(`consume ${first.type} ×${run.length}`, { kind: SpanKind.CONSUMER, links, attributes: { 'messaging.destination.name': firstMsg.topic, 'messaging.consumer.group.name': def.group, 'messaging.batch.message_count': run.length } });
+    const span = tracer.startSpan(`consume ${first.type} batch`, { kind: SpanKind.CONSUMER, links, attributes: { 'messaging.destination.name': firstMsg.topic, 'messaging.consumer.group.name': def.group, 'messaging.batch.message_count': run.length } });
     const started = hrNow();
     try {
       const fresh = await context.with(trace.setSpan(context.active(), span), () =>
