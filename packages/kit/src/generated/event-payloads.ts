@@ -313,7 +313,7 @@ export interface CollectionsReminderCommandCompletedV1 {
 }
 
 /**
- * A bulk reminder collections answered as sent failed afterwards: its email bounced (a delivery status notification) or the SMS provider reported it undelivered. bulk-ops turns the item failed (BOUNCED or DELIVERY_FAILED, not retryable within the job: its delivery key is spent). Subject: the bulk job item id; key: the job id, so it follows the job's answers.
+ * A bulk reminder collections answered as sent failed afterwards: its email bounced (a delivery status notification) or the SMS provider reported it undelivered. bulk-ops turns the item failed (BOUNCED or DELIVERY_FAILED, not retryable within the job: its delivery key is spent). Subject: the bulk job item id; key: the job id. It may overtake the item's answer (another topic): bulk-ops then fails the item still awaiting its answer, and the answer changes nothing.
  */
 export interface CollectionsReminderDeliveryFailedV1 {
   jobId: string;

@@ -15,7 +15,7 @@ type LateFailure = EventPayloads['commonhold.collections.reminder-delivery.faile
 export function reminderResultsConsumer(rt: ServiceRuntime): ConsumerDefinition {
   return {
     group: 'bulk-ops.reminder-results',
-    topics: ['collections.reminder-command'],
+    topics: ['collections.reminder-command', 'collections.reminder-delivery'],
     handlers: {
       'commonhold.collections.reminder-command.completed.v1': ({ event, m }: EventHandlerArgs<Completed>) =>
         recordAnswer(

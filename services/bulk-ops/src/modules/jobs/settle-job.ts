@@ -46,40 +46,46 @@ export async function settleJob(m: EntityManager, tenantId: string, job: JobRow,
 
 /**
  * A reminder that failed after collections answered it sent (the email bounced, the SMS was reported
- * undelivered): the item — if it is still succeeded under that delivery key — turns failed with
+ * undelivered): the item — succeeded under that delivery key, or still awaiting its answer — turns failed with
  * BOUNCED or DELIVERY_FAILED (not retryable within the job: its delivery key is spent; a new job
  * reaches the owner once their details are fixed), with its error and audit rows; a finished job
  * takes the final state its items now give, with its `bulk-job.<state>` audit event. Anything else
- * (an unknown item, one never answered sent, a repeat) changes nothing.
+ * (an unknown item, one answered failed, a repeat) changes nothing.
  */
 export async function recordLateFailure(
   rt: ServiceRuntime,
   m: EntityManager,
   tenantId: string,
-  f: { jobId: string; itemId: string; deliveryKey: string; outcome: 'bounced' | 'failed'; reason: string | null },
+  f: { jobId: string; itemId: string; deliveryKey: string; channel: string; outcome: 'bounced' | 'failed'; reason: string | null },
 ): Promise<boolean> {
   const job = await findJob(m, tenantId, f.jobId, true);
   if (!job) return false;
   const code = f.outcome === 'bounced' ? 'BOUNCED' : 'DELIVERY_FAILED';
   const message = f.reason ?? (f.outcome === 'bounced' ? 'The reminder bounced' : 'The reminder was not delivered');
+  // The item answered sent under this key — or still awaiting its answer, which the bounce (on its
+  // own topic) may overtake: the later answer then changes nothing, the item stays failed.
   const [item]: { id: string }[] = await m.query(
-    `WITH upd AS (
-       UPDATE bulk_job_items SET status = 'failed', updated_at = now()
-        WHERE tenant_id = $1 AND job_id = $2 AND id = $3 AND status = 'succeeded' AND delivery_key = $4
-       RETURNING *
+    `WITH prev AS (
+       SELECT id, status AS before_status FROM bulk_job_items
+        WHERE tenant_id = $1 AND job_id = $2 AND id = $3 AND ((status = 'succeeded' AND delivery_key = $4) OR status = 'queued')
+        FOR UPDATE
+     ), upd AS (
+       UPDATE bulk_job_items i SET status = 'failed', delivery_key = $4, channel = COALESCE(i.channel, $10), updated_at = now()
+         FROM prev WHERE i.id = prev.id
+       RETURNING i.*, prev.before_status
      ), errors AS (
        INSERT INTO bulk_job_errors (id, tenant_id, job_id, item_id, building_id, attempt, code, message, field, retryable)
        SELECT gen_random_uuid(), $1, upd.job_id, upd.id, upd.building_id, upd.attempts, $5, $6, NULL, false FROM upd
      ), audited AS (
        INSERT INTO audit_events (tenant_id, actor, action, entity_type, entity_id, before, after, trace_id, request_id)
-       SELECT $1, $7, 'bulk-job-item.failed', 'bulk-job-item', upd.id::text, '{"status":"succeeded"}'::jsonb,
+       SELECT $1, $7, 'bulk-job-item.failed', 'bulk-job-item', upd.id::text, jsonb_build_object('status', upd.before_status),
               jsonb_build_object('status', 'failed', 'apartmentId', upd.apartment_id, 'channel', upd.channel, 'deliveryKey', upd.delivery_key,
                                  'error', jsonb_build_object('code', $5::text, 'message', $6::text, 'field', NULL, 'retryable', false), 'attempt', upd.attempts, 'afterDelivery', true),
               $8, $9
          FROM upd
      )
      SELECT upd.id FROM upd`,
-    [tenantId, f.jobId, f.itemId, f.deliveryKey, code, message, `bulk-job:${job.id}`, currentTraceId(), requestScope.getStore()?.requestId ?? null],
+    [tenantId, f.jobId, f.itemId, f.deliveryKey, code, message, `bulk-job:${job.id}`, currentTraceId(), requestScope.getStore()?.requestId ?? null, f.channel],
   );
   if (!item) return false;
   const metrics = bulkMetrics(rt.metrics.registry);
