@@ -37,8 +37,6 @@ export const baseConfigSchema = z.object({
   DATABASE_URL: z.string().min(1),
   /** Owner connection used only to migrate (the app connects as DATABASE_URL's non-owner role). */
   DATABASE_MIGRATION_URL: z.string().optional(),
-  /** Most connections the service's request and consumer pool opens (the relay, lag sampler and job queues have their own few). */
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   KAFKA_BROKERS: z.string().optional(),
   /** Namespace for topics and consumer groups when environments share a Kafka cluster. */
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),

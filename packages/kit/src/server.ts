@@ -146,7 +146,7 @@ export async function startService(def: ServiceDefinition, opts: StartOptions): 
   const { config, transport, registry } = opts;
   const log = opts.log ?? createLogger(def.name, config.LOG_LEVEL);
   const metrics = createMetrics(def.name);
-  const ds = createDataSource({ url: config.DATABASE_URL, entities: def.entities, migrations: def.migrations, applicationName: def.name, poolSize: config.DATABASE_POOL_SIZE });
+  const ds = createDataSource({ url: config.DATABASE_URL, entities: def.entities, migrations: def.migrations, applicationName: def.name });
   await ds.initialize();
   if (!transport.isConnected()) await transport.connect();
   if (config.NODE_ENV === 'production' && !config.SECRETS_KEKS) throw new Error('SECRETS_KEKS is required in production (docs/runbooks/secrets.md)');

@@ -47,8 +47,7 @@ export async function startTestPlatform(opts: {
     nodeEnv: 'test',
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     // A key-encryption key per platform, so specs that run NODE_ENV=production start as production does.
-    // Pools of 6: two suites run side by side, each a platform of up to eight services, within PostgreSQL's 100 connections.
-    env: { CONSUMER_BACKOFF_MS: '20', CONSUMER_MAX_ATTEMPTS: '3', CONSUMER_LAG_SAMPLE_MS: '200', DATABASE_POOL_SIZE: '6', SECRETS_KEKS: `test:${randomBytes(32).toString('base64')}`, ...opts.env },
+    env: { CONSUMER_BACKOFF_MS: '20', CONSUMER_MAX_ATTEMPTS: '3', CONSUMER_LAG_SAMPLE_MS: '200', SECRETS_KEKS: `test:${randomBytes(32).toString('base64')}`, ...opts.env },
     rateLimit: { keyPrefix: `${prefix}rl`, ...opts.rateLimit },
     ...(opts.services ? { services: opts.services } : {}),
     serviceEnv: opts.serviceEnv,
