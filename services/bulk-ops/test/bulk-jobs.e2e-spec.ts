@@ -303,6 +303,12 @@ describe('templates of either action', () => {
     const mine = (await ok(manager, CREATE_ANY_TEMPLATE, { input: { name: 'Mine', action: 'REMINDER', buildingId: a.buildingId, idempotencyKey: idempotencyKey() } })).createBulkTemplate.template;
     expect((await ok(manager, `query($id: ID!) { bulkTemplate(id: $id) { id } }`, { id: both.id })).bulkTemplate).toBeNull();
     expect((await ok(manager, `{ bulkTemplates(first: 10) { edges { node { id } } } }`)).bulkTemplates.edges).toEqual([{ node: { id: mine.id } }]);
+    // A role without bulk-templates:write is refused; another tenant sees none of them.
+    const owner = platform.as(tenant, { roles: ['owner'], scope: 'global' });
+    expect(await bad({ action: 'REMINDER', buildingId: a.buildingId }, owner)).toMatchObject({ code: 'FORBIDDEN', permission: 'bulk-templates:write' });
+    const other = platform.as(tenantName('other'));
+    expect((await ok(other, `query($id: ID!) { bulkTemplate(id: $id) { id } }`, { id: both.id })).bulkTemplate).toBeNull();
+    expect((await ok(other, `{ bulkTemplates(first: 10) { edges { node { id } } } }`)).bulkTemplates.edges).toEqual([]);
   });
 });
 
